@@ -1,0 +1,23 @@
+# The two commands of the README: `make demo` and `make test`. Both install what they need into
+# .venv and .cache on first use (Python >= 3.12 and the PyPI registry are all they need).
+SHELL := /bin/bash
+STAMP := .venv/.bootstrapped
+
+.PHONY: demo test unit integration localaws sanity lint bootstrap clean
+
+$(STAMP): requirements.txt test-requirements.txt scripts/bootstrap.sh
+	@scripts/bootstrap.sh
+
+bootstrap: $(STAMP)
+
+demo: $(STAMP)
+	@scripts/demo.sh
+
+test: $(STAMP)
+	@scripts/test.sh all
+
+unit integration localaws sanity lint: $(STAMP)
+	@scripts/test.sh $@
+
+clean:
+	rm -rf .venv .cache .ansible .pytest_cache tests/output

@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the accountguard.aws project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Controller side of accountguard.aws.iam_admin_user: a generated initial password reaches the vaulted
+secrets file before the login profile is created with it (see plugin_utils/_secret_action.py)."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.accountguard.aws.plugins.plugin_utils._secret_action import SecretActionBase
+
+
+class ActionModule(SecretActionBase):
+    def _label(self, args):
+        return f"user {args.get('name') or args.get('user_name')}"
+
+    def _on_pending(self, pending, result, secret, stored):
+        if pending != "store_password":
+            raise AnsibleActionFail(f"iam_admin_user is waiting for '{pending}', which this action plugin does not know")
+        if not secret or not secret.get("password"):
+            raise AnsibleActionFail("iam_admin_user generated a password but returned none to store")
+        user = result.get("user", {})
+        values = {
+            "user_name": user.get("user_name"),
+            "account_id": result.get("account_id"),
+            "sign_in_url": result.get("sign_in_url"),
+            "password": secret["password"],
+        }
+        return values, {"password": secret["password"]}

@@ -1,0 +1,254 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the accountguard.aws project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Internal use only: the logic of accountguard.aws.iam_admin_user.
+
+read current state -> validate and compute desired -> diff -> apply (never in check mode) -> normalize.
+Steady state costs three reads (GetUser, ListGroupsForUser, GetLoginProfile); anything else is called
+only when it has something to change or to validate.
+"""
+
+from __future__ import annotations
+
+from . import _iam
+from ._common import AccountGuardError
+from ._common import account_id_from_arn
+from ._common import validate_name
+from ._common import validate_path
+from ._password import generate_password
+from ._sealed import seal
+
+# Arguments that name the same thing as IAM does.
+MAX_USER_NAME = 64
+MAX_GROUP_NAME = 128
+
+
+class BadInput(AccountGuardError):
+    """Input rejected before any AWS call (or before any mutating one)."""
+
+
+def validate(params):
+    """All checks that need no AWS call. Raises BadInput naming the user and the item."""
+    name = params["name"]
+    problems = [validate_name("user name", name, MAX_USER_NAME), validate_path("path", params["path"])]
+    problems += [validate_name("group name", g, MAX_GROUP_NAME) for g in params["groups"]]
+    for key, value in (params.get("tags") or {}).items():
+        if not 1 <= len(key) <= 128 or len(str(value)) > 256 or key.lower().startswith("aws:"):
+            problems.append(f"tag {key[:40]!r} is invalid (keys 1-128 characters and not starting with 'aws:', values at most 256)")
+    boundary = params.get("permissions_boundary")
+    if boundary and not (boundary.startswith("arn:") and ":policy/" in boundary):
+        problems.append(f"permissions_boundary {boundary!r} is not a managed policy ARN (arn:aws:iam::<account>:policy/<name>)")
+    if params["password"] is not None and not params["console_access"]:
+        problems.append("a password was given but console_access is false")
+    problems = [p for p in problems if p]
+    if problems:
+        raise BadInput(f"Invalid input for IAM user {name!r}: " + "; ".join(problems) + ". Nothing was changed.")
+
+
+def _tags(boto_tags):
+    return {t["Key"]: t["Value"] for t in boto_tags or []}
+
+
+def _boundary(user):
+    return (user.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+
+
+def observe(client, name):
+    """Current state, or None when the user does not exist: one GetUser, and two more reads if it does."""
+    user = _iam.get_user(client, name)
+    if user is None:
+        return None
+    profile = _iam.get_login_profile(client, name)
+    return {
+        "user": user,
+        "groups": sorted(_iam.list_user_groups(client, name)),
+        "profile": profile,
+    }
+
+
+def summary(state):
+    """What the diff shows and the result returns about a user: never a password."""
+    if state is None:
+        return {}
+    profile = state["profile"]
+    return {
+        "user_name": state["user"]["UserName"],
+        "path": state["user"]["Path"],
+        "tags": _tags(state["user"].get("Tags")),
+        "permissions_boundary": _boundary(state["user"]),
+        "groups": sorted(state["groups"]),
+        "console_access": profile is not None,
+    }
+
+
+def desired_summary(params, current):
+    cur = summary(current) if current else {"tags": {}, "groups": [], "permissions_boundary": None}
+    tags = dict(params["tags"] or {}) if params["purge_tags"] else {**cur["tags"], **(params["tags"] or {})}
+    groups = set(params["groups"]) if params["purge_groups"] else set(cur["groups"]) | set(params["groups"])
+    boundary = cur["permissions_boundary"]
+    if params["permissions_boundary"] is not None:
+        boundary = params["permissions_boundary"] or None
+    return {
+        "user_name": params["name"],
+        "path": params["path"],
+        "tags": tags,
+        "permissions_boundary": boundary,
+        "groups": sorted(groups),
+        "console_access": bool(params["console_access"]),
+    }
+
+
+def _check_references(client, name, current, want):
+    """Groups to join must exist and a new boundary must be a real policy: checked before any change."""
+    have = set(summary(current)["groups"]) if current else set()
+    unknown = [g for g in want["groups"] if g not in have and _iam.get_group(client, g) is None]
+    if unknown:
+        raise BadInput(f"IAM user {name!r}: group(s) {', '.join(unknown)} do not exist in this account. Nothing was changed.")
+    boundary = want["permissions_boundary"]
+    if boundary and boundary != (summary(current)["permissions_boundary"] if current else None):
+        if _iam.get_policy(client, boundary) is None:
+            raise BadInput(f"IAM user {name!r}: permissions boundary policy {boundary} does not exist. Nothing was changed.")
+
+
+def ensure_present(client, check_mode, params):
+    """Returns (changed, result dict). A generated password is never applied here: it is sealed for the
+    controller (`pending: store_password`), which stores it and calls again with it."""
+    name = params["name"]
+    current = observe(client, name)
+    want = desired_summary(params, current)
+    before = summary(current)
+    _check_references(client, name, current, want)
+
+    profile = current["profile"] if current else None
+    create_profile = want["console_access"] and profile is None
+    reset_password = want["console_access"] and profile is not None and params["update_password"] == "always"
+    needs_generated = (create_profile or reset_password) and params["password"] is None
+    if needs_generated and not check_mode and not params.get("secret_recipient"):
+        raise BadInput(
+            f"IAM user {name!r} needs an initial console password, and no vault secret is configured to store it: "
+            "run with --vault-id or --vault-password-file and set secrets_file (or set console_access: false). "
+            "Nothing was changed."
+        )
+
+    changed, raw_user = _apply_user(client, check_mode, name, current, want)
+    result = {}
+    profile_after = profile
+    after = dict(want)
+    if profile is not None and not want["console_access"]:
+        changed = True
+        profile_after = None
+        if not check_mode:
+            _iam.delete_login_profile(client, name)
+    elif (create_profile or reset_password) and check_mode:
+        changed = True
+        if reset_password:
+            after["password_reset"] = True  # the value itself is never shown
+    elif needs_generated:
+        # Sealed for the controller, which stores it in the vault and calls again with it: the
+        # follow-up call applies the password and reports that change.
+        policy = _iam.get_password_policy(client)
+        password = generate_password(policy, params["min_password_length"])
+        result.update(pending="store_password", sealed_secret=seal(params["secret_recipient"], {"password": password}))
+        after["console_access"] = profile is not None
+    elif create_profile:
+        changed = True
+        _iam.create_login_profile(client, name, params["password"], params["password_reset_required"])
+        profile_after = {"PasswordResetRequired": params["password_reset_required"]}
+    elif reset_password:
+        changed = True
+        _iam.update_login_profile(client, name, params["password"], params["password_reset_required"])
+        profile_after = {**profile, "PasswordResetRequired": params["password_reset_required"]}
+
+    result.update(changed=changed, user=normalize(raw_user, profile_after, after), diff={"before": before, "after": after})
+    account_id = account_id_from_arn((raw_user or {}).get("Arn"))
+    if account_id:
+        result["account_id"] = account_id
+        result["sign_in_url"] = f"https://{account_id}.signin.aws.amazon.com/console"
+    return result
+
+
+def _apply_user(client, check_mode, name, current, want):
+    """User, path, tags, boundary and groups. Returns (changed, the raw IAM user or None in check mode
+    before creation)."""
+    changed = False
+    if current is None:
+        changed = True
+        raw_user = None if check_mode else _iam.create_user(client, name, want["path"], want["tags"], want["permissions_boundary"])
+        have = {"path": want["path"], "tags": want["tags"], "permissions_boundary": want["permissions_boundary"], "groups": []}
+    else:
+        raw_user = current["user"]
+        have = summary(current)
+    if have["path"] != want["path"]:
+        changed = True
+        if not check_mode:
+            _iam.update_user_path(client, name, want["path"])
+    set_tags = {k: v for k, v in want["tags"].items() if have["tags"].get(k) != v}
+    drop_tags = [k for k in have["tags"] if k not in want["tags"]]
+    if set_tags or drop_tags:
+        changed = True
+        if not check_mode:
+            if set_tags:
+                _iam.tag_user(client, name, set_tags)
+            if drop_tags:
+                _iam.untag_user(client, name, drop_tags)
+    if have["permissions_boundary"] != want["permissions_boundary"]:
+        changed = True
+        if not check_mode:
+            if want["permissions_boundary"]:
+                _iam.put_user_boundary(client, name, want["permissions_boundary"])
+            else:
+                _iam.delete_user_boundary(client, name)
+    for group in want["groups"]:
+        if group not in have["groups"]:
+            changed = True
+            if not check_mode:
+                _iam.add_user_to_group(client, name, group)
+    for group in have["groups"]:
+        if group not in want["groups"]:
+            changed = True
+            if not check_mode:
+                _iam.remove_user_from_group(client, name, group)
+    return changed, raw_user
+
+
+def normalize(raw_user, profile, shown):
+    """The `user` return value: the diff summary plus identifiers and login profile details."""
+    user = dict(shown)
+    if raw_user:
+        user.update(arn=raw_user["Arn"], user_id=raw_user["UserId"], create_date=str(raw_user.get("CreateDate")))
+    if profile is not None:
+        user["login_profile"] = {"password_reset_required": bool(profile.get("PasswordResetRequired"))}
+        if profile.get("CreateDate"):
+            user["login_profile"]["create_date"] = str(profile["CreateDate"])
+    return user
+
+
+def ensure_absent(client, check_mode, name):
+    """Remove the user and everything IAM requires gone before DeleteUser, so it can be re-created."""
+    current = observe(client, name)
+    if current is None:
+        return {"changed": False, "user": {}, "diff": {"before": {}, "after": {}}}
+    before = summary(current)
+    if not check_mode:
+        if current["profile"] is not None:
+            _iam.delete_login_profile(client, name)
+        for group in current["groups"]:
+            _iam.remove_user_from_group(client, name, group)
+        for device in _iam.list_user_mfa_devices(client, name):
+            _iam.deactivate_mfa_device(client, name, device["SerialNumber"])
+            if _iam.is_virtual_serial(device["SerialNumber"]):
+                _iam.delete_virtual_mfa_device(client, device["SerialNumber"])
+        for key_id in _iam.list_access_keys(client, name):
+            _iam.delete_access_key(client, name, key_id)
+        for arn in _iam.list_attached_user_policies(client, name):
+            _iam.detach_user_policy(client, name, arn)
+        for policy in _iam.list_user_inline_policies(client, name):
+            _iam.delete_user_inline_policy(client, name, policy)
+        for cert_id in _iam.list_signing_certificates(client, name):
+            _iam.delete_signing_certificate(client, name, cert_id)
+        for key_id in _iam.list_ssh_public_keys(client, name):
+            _iam.delete_ssh_public_key(client, name, key_id)
+        for cred_id in _iam.list_service_specific_credentials(client, name):
+            _iam.delete_service_specific_credential(client, name, cred_id)
+        _iam.delete_user(client, name)
+    return {"changed": True, "user": {}, "diff": {"before": before, "after": {}}}

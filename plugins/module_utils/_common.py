@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the accountguard.aws project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Internal use only: shared plumbing for accountguard.aws modules.
+
+One exception type, one retry policy, one client per module run, and the input checks that every
+module applies before it makes a single AWS call. Not a public API: may change without notice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+
+class AccountGuardError(AnsibleAWSError):
+    """The one exception our helpers raise; main() turns it into fail_json once."""
+
+
+class IAMErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = AccountGuardError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("NoSuchEntity")
+
+
+# Throttling (and the other codes AWSRetry knows) plus the transient "someone else is changing this
+# entity" answer are retried on every call that opts in with aws_retry=True.
+RETRY = AWSRetry.jittered_backoff(retries=8, delay=1, max_delay=20, catch_extra_error_codes=["EntityTemporarilyUnmodifiable"])
+
+# IAM is eventually consistent: a user or device created a moment ago can be reported missing by the
+# next call. Calls that act on an entity this run just created (or just read) use this policy.
+RETRY_NEW_ENTITY = AWSRetry.jittered_backoff(
+    retries=8, delay=1, max_delay=20, catch_extra_error_codes=["EntityTemporarilyUnmodifiable", "NoSuchEntity"]
+)
+
+
+def iam_client(module):
+    """One IAM client per module run, with the collection's retry policy available through aws_retry=True."""
+    return module.client("iam", retry_decorator=RETRY)
+
+
+def error_code(exc):
+    """The AWS error code behind an AccountGuardError (or a botocore ClientError), or None."""
+    inner = getattr(exc, "exception", exc)
+    try:
+        return inner.response["Error"]["Code"]
+    except (AttributeError, KeyError, TypeError):
+        return None
+
+
+# Input rules from the IAM API reference; checked before any AWS call so bad input changes nothing.
+_NAME_RE = re.compile(r"^[\w+=,.@-]+$")
+_PATH_RE = re.compile(r"^/$|^/[\x21-\x7e]+/$")
+
+
+def validate_name(kind, value, max_length):
+    """Return an error message for an invalid IAM name, or None."""
+    if not value:
+        return f"{kind} must not be empty"
+    if len(value) > max_length:
+        return f"{kind} {value[:20]!r}... is {len(value)} characters long; IAM allows at most {max_length}"
+    if not _NAME_RE.match(value):
+        return f"{kind} {value!r} has characters IAM does not allow (allowed: letters, digits and + = , . @ _ -)"
+    return None
+
+
+def validate_path(kind, value):
+    """Return an error message for an invalid IAM path, or None."""
+    if len(value) > 512 or not _PATH_RE.match(value):
+        return f"{kind} {value!r} is not a valid IAM path: it must begin and end with '/', hold only printable ASCII and be at most 512 characters"
+    return None
+
+
+def account_id_from_arn(arn):
+    """'arn:aws:iam::123456789012:user/x' -> '123456789012' (None when not an ARN)."""
+    parts = (arn or "").split(":")
+    return parts[4] if len(parts) > 5 else None
+
+
+def require_cryptography(module):
+    """ansible-core itself requires `cryptography`; a host interpreter without it gets the usual message."""
+    from ._totp import CRYPTOGRAPHY_IMPORT_ERROR
+    from ansible.module_utils.basic import missing_required_lib
+
+    if CRYPTOGRAPHY_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("cryptography"), exception=CRYPTOGRAPHY_IMPORT_ERROR)
+
+
+def fail(module, exc, **result):
+    """Turn an AccountGuardError into one clear failure, keeping what the run already did in the result."""
+    if exc.exception is not None:
+        module.fail_json_aws(exc.exception, msg=exc.message, **result)
+    module.fail_json(msg=exc.message, **result)

@@ -1,0 +1,263 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the accountguard.aws project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: iam_admin_user
+version_added: 0.1.0
+short_description: Ensure an IAM administrator user with console access, admin rights through a group
+description:
+  - Ensures an IAM user exists with the given path, tags and optional permissions boundary, is a member of the given
+    groups (admin rights come through a group, not through policies attached to the user), and has, or does not have,
+    a console login profile.
+  - When it creates a login profile without a given O(password), it generates one with the operating system's CSPRNG
+    that satisfies the account password policy (at least O(min_password_length) characters, every character class),
+    with C(PasswordResetRequired=true) so the user must change it at first sign-in.
+  - A generated password never appears in the task result, diff or logs. The module's action plugin, on the
+    controller, stores it in the Ansible Vault encrypted O(secrets_file) B(before) the login profile is created with it.
+    Without a vault secret (C(--vault-id) or C(--vault-password-file)) and O(secrets_file), the module stops before
+    creating anything that yields a password.
+  - A user who changed the initial password at first sign-in (IAM then reports C(PasswordResetRequired=false)) is not
+    a change and not drift.
+  - O(state=absent) removes the user cleanly, with its login profile, group memberships, MFA devices (deactivated;
+    virtual ones deleted), access keys, attached and inline policies, signing certificates, SSH keys and
+    service-specific credentials, so the user can be re-created.
+  - Steady state costs three IAM reads (GetUser, ListGroupsForUser, GetLoginProfile).
+author:
+  - accountguard.aws maintainers (@accountguard)
+options:
+  name:
+    description: Name of the IAM user.
+    type: str
+    required: true
+    aliases: [user_name]
+  state:
+    description: Whether the user should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  path:
+    description: IAM path of the user; begins and ends with C(/).
+    type: str
+    default: /
+  groups:
+    description:
+      - Groups the user must be a member of. They must already exist (a missing group is an error and nothing is changed).
+    type: list
+    elements: str
+    default: [Administrators]
+  purge_groups:
+    description: Remove the user from groups not listed in O(groups).
+    type: bool
+    default: false
+  tags:
+    description: Tags the user must have.
+    type: dict
+  purge_tags:
+    description: Remove tags not listed in O(tags).
+    type: bool
+    default: false
+  permissions_boundary:
+    description:
+      - ARN of a managed policy to set as the user's permissions boundary. An empty string removes the boundary;
+        omitted leaves it as it is.
+    type: str
+  console_access:
+    description: Whether the user has a console login profile (password sign-in).
+    type: bool
+    default: true
+  password:
+    description:
+      - Initial password to set instead of a generated one. Must satisfy the account password policy.
+    type: str
+  update_password:
+    description:
+      - V(on_create) sets a password only when the login profile is created; an existing password is never reset.
+      - V(always) resets the password on every run (to O(password), or to a newly generated and stored one).
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  password_reset_required:
+    description: Whether the user must change the password at the next sign-in, when the module sets one.
+    type: bool
+    default: true
+  min_password_length:
+    description:
+      - Length of generated passwords when the account password policy asks for less (it is raised to the policy's
+        minimum otherwise).
+    type: int
+    default: 20
+  secrets_file:
+    description:
+      - Path on the controller of the Ansible Vault encrypted YAML file that receives a generated password (with
+        C(user_name), C(account_id) and C(sign_in_url)). Written atomically with mode 0600, encrypted with the play's
+        vault identity. Handled by the action plugin; required for the module to generate a password.
+    type: path
+  secret_recipient:
+    description:
+      - Internal, set by the action plugin on the controller; do not set it. A one-use public key to which a generated
+        password is sealed, so it never travels in clear text.
+    type: str
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    support: full
+    description: Makes no mutating AWS call and reports what a real run would change.
+  diff_mode:
+    support: full
+    description: Shows the user, path, tags, boundary, groups and console access before and after; never a password.
+  platform:
+    platforms: aws
+    support: full
+    description: Runs on the controller (or any host with boto3) against the AWS IAM API.
+notes:
+  - "Run with C(connection: local); the secrets file is written on the controller."
+"""
+
+EXAMPLES = r"""
+- name: Admin user with console access; the generated password goes to a vaulted file
+  accountguard.aws.iam_admin_user:
+    name: alice
+    groups: [Administrators]
+    tags:
+      owner: platform-team
+    secrets_file: "secrets/{{ aws_account_id }}/alice.yml"
+
+- name: Break-glass user without console access
+  accountguard.aws.iam_admin_user:
+    name: breakglass
+    console_access: false
+
+- name: Remove a user and everything attached to it
+  accountguard.aws.iam_admin_user:
+    name: bob
+    state: absent
+"""
+
+RETURN = r"""
+user:
+  description: The user as it is after the run (as it would be, in check mode). Never holds a password.
+  returned: always
+  type: dict
+  contains:
+    user_name:
+      description: User name.
+      type: str
+      sample: alice
+    arn:
+      description: ARN of the user (absent in check mode before creation).
+      type: str
+      returned: when the user exists
+      sample: arn:aws:iam::123456789012:user/alice
+    user_id:
+      description: Unique ID of the user.
+      type: str
+      returned: when the user exists
+    create_date:
+      description: When the user was created.
+      type: str
+      returned: when the user exists
+    path:
+      description: IAM path.
+      type: str
+      sample: /
+    tags:
+      description: Tags of the user.
+      type: dict
+    permissions_boundary:
+      description: ARN of the permissions boundary, or null.
+      type: str
+    groups:
+      description: Groups the user belongs to.
+      type: list
+      elements: str
+    console_access:
+      description: Whether the user has a login profile.
+      type: bool
+    login_profile:
+      description: Login profile details, when there is one.
+      type: dict
+      returned: when the user has console access
+      contains:
+        password_reset_required:
+          description: Whether IAM still requires a password change at next sign-in.
+          type: bool
+        create_date:
+          description: When the login profile was created.
+          type: str
+account_id:
+  description: The AWS account of the user.
+  returned: when the user exists
+  type: str
+  sample: "123456789012"
+sign_in_url:
+  description: Console sign-in URL of the account.
+  returned: when the user exists
+  type: str
+  sample: https://123456789012.signin.aws.amazon.com/console
+secrets_stored:
+  description: Which secrets were written to O(secrets_file) in this run (names only, never values).
+  returned: when a secret was stored
+  type: list
+  elements: str
+  sample: [password]
+secrets_file:
+  description: Path of the secrets file written in this run.
+  returned: when a secret was stored
+  type: str
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.accountguard.aws.plugins.module_utils._admin_user import ensure_absent
+from ansible_collections.accountguard.aws.plugins.module_utils._admin_user import ensure_present
+from ansible_collections.accountguard.aws.plugins.module_utils._admin_user import validate
+from ansible_collections.accountguard.aws.plugins.module_utils._common import AccountGuardError
+from ansible_collections.accountguard.aws.plugins.module_utils._common import fail
+from ansible_collections.accountguard.aws.plugins.module_utils._common import iam_client
+from ansible_collections.accountguard.aws.plugins.module_utils._common import require_cryptography
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str", required=True, aliases=["user_name"]),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        path=dict(type="str", default="/"),
+        groups=dict(type="list", elements="str", default=["Administrators"]),
+        purge_groups=dict(type="bool", default=False),
+        tags=dict(type="dict"),
+        purge_tags=dict(type="bool", default=False),
+        permissions_boundary=dict(type="str"),
+        console_access=dict(type="bool", default=True),
+        password=dict(type="str", no_log=True),
+        update_password=dict(type="str", default="on_create", choices=["on_create", "always"], no_log=False),
+        password_reset_required=dict(type="bool", default=True, no_log=False),
+        min_password_length=dict(type="int", default=20, no_log=False),
+        secrets_file=dict(type="path", no_log=False),
+        # A public key: nothing secret, and it must reach the module intact (no_log would mask it).
+        secret_recipient=dict(type="str", no_log=False),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    require_cryptography(module)
+    params = module.params
+    try:
+        if params["state"] == "absent":
+            validate(dict(params, groups=[], password=None))
+            result = ensure_absent(iam_client(module), module.check_mode, params["name"])
+        else:
+            validate(params)
+            result = ensure_present(iam_client(module), module.check_mode, params)
+    except AccountGuardError as e:
+        fail(module, e)
+    if not module._diff:
+        result.pop("diff", None)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

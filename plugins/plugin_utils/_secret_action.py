@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the accountguard.aws project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Internal use only: the controller side of modules that yield secrets.
+
+The module does the AWS work; this action plugin runs on the controller around it, because only the
+controller holds the play's vault secret. The exchange, per task:
+
+1. If `secrets_file` is set and exists, it is decrypted first: a wrong vault password or a corrupt
+   file stops the task before any AWS call. Non-secret hints from it (such as the stored device
+   serial) go to the module; secrets do not, unless the module asks.
+2. When a vault secret can encrypt and this is not check mode, a one-use key pair is made and its
+   public half passed as `secret_recipient`. Without it the module refuses to create anything that
+   yields a secret.
+3. A module that needs the controller returns `pending` (what it waits for) and, where it obtained a
+   secret, `sealed_secret`. This plugin opens it, writes the vault file (atomically, 0600) and calls
+   the module again with what it needs to finish: the order "stored before used" holds across crashes.
+4. `sealed_secret`/`pending` never leave this plugin; the task result holds no secret.
+"""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.accountguard.aws.plugins.module_utils._sealed import Recipient
+from ansible_collections.accountguard.aws.plugins.module_utils._sealed import SealError
+from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFile
+from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFileError
+
+MAX_ROUNDS = 3
+_INTERNAL_KEYS = ("sealed_secret", "pending")
+
+
+class SecretActionBase(ActionBase):
+    """Subclasses define `_first_args(stored)` and `_on_pending(pending, result, secret, stored)`."""
+
+    TRANSFERS_FILES = False
+    _VALID_ARGS = None  # the module validates its own arguments
+
+    def _label(self, args):
+        raise NotImplementedError
+
+    def _first_args(self, stored):
+        """Extra, non-secret module arguments derived from the stored file."""
+        return {}
+
+    def _on_pending(self, pending, result, secret, stored):
+        """-> (values to store or None, extra module args for the next call)."""
+        raise NotImplementedError
+
+    def run(self, tmp=None, task_vars=None):
+        super().run(tmp, task_vars)
+        args = dict(self._task.args)
+        args.pop("secret_recipient", None)  # only this plugin sets it
+        check_mode = bool(self._task.check_mode)
+        store = None
+        stored = {}
+        try:
+            if args.get("secrets_file"):
+                store = SecretsFile(args["secrets_file"], self._loader._vault.secrets, self._label(args))
+                # Check mode without a vault secret still scans (the nightly drift run needs no vault).
+                if store.exists() and (store.can_encrypt or not check_mode):
+                    stored = store.load()
+            recipient = None
+            if store is not None and store.can_encrypt and not check_mode:
+                store.check_writable()
+                recipient = Recipient()
+                args["secret_recipient"] = recipient.public
+            args.update(self._first_args(stored))
+        except SecretsFileError as e:
+            return {"failed": True, "changed": False, "msg": e.message}
+
+        result = self._execute_module(module_args=args, task_vars=task_vars)
+        rounds = 0
+        while result.get("pending") and not result.get("failed") and rounds < MAX_ROUNDS:
+            rounds += 1
+            try:
+                secret = recipient.open(result["sealed_secret"]) if result.get("sealed_secret") and recipient else None
+                to_store, next_args = self._on_pending(result["pending"], result, secret, stored)
+                if to_store:
+                    stored = {**stored, **to_store}
+                    store.save(stored)
+                    result.setdefault("secrets_stored", [])
+                    result["secrets_stored"] = sorted(set(result["secrets_stored"]) | set(k for k in to_store if k in ("password", "seed")))
+            except (SealError, SecretsFileError, AnsibleActionFail) as e:
+                self._strip(result)
+                result.update(failed=True, msg=getattr(e, "message", None) or str(e))
+                return result
+            follow = self._execute_module(module_args={**args, **next_args}, task_vars=task_vars)
+            result = self._merge(result, follow)
+        if result.get("pending") and not result.get("failed"):
+            result.update(failed=True, msg=f"The module still waits for '{result['pending']}' after {MAX_ROUNDS} rounds; nothing more was done.")
+        self._strip(result)
+        if store is not None and result.get("secrets_stored"):
+            result["secrets_file"] = store.path
+        return result
+
+    @staticmethod
+    def _strip(result):
+        for key in _INTERNAL_KEYS:
+            result.pop(key, None)
+        invocation = result.get("invocation", {}).get("module_args", {})
+        invocation.pop("secret_recipient", None)
+
+    @staticmethod
+    def _merge(first, follow):
+        merged = dict(follow)
+        merged["changed"] = bool(first.get("changed") or follow.get("changed"))
+        if first.get("secrets_stored"):
+            merged["secrets_stored"] = first["secrets_stored"]
+        if "diff" in first or "diff" in follow:
+            before = (first.get("diff") or {}).get("before", (follow.get("diff") or {}).get("before"))
+            after = (follow.get("diff") or {}).get("after", (first.get("diff") or {}).get("after"))
+            merged["diff"] = {"before": before, "after": after}
+        return merged

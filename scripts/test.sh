@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every test suite of the project: ansible-lint, ansible-test sanity, then pytest over the unit tests,
+# the local AWS's own tests and the integration tests (so pytest's summary is the closing line).
+# Usage: scripts/test.sh [all|unit|localaws|integration|sanity|lint]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH=$ROOT/.venv/bin:$PATH
+export ANSIBLE_COLLECTIONS_PATH=$ROOT/.cache/collections
+export PYTHONPATH=$ROOT/tests/localaws${PYTHONPATH:+:$PYTHONPATH}
+export PYTHONDONTWRITEBYTECODE=1
+what=${1:-all}
+failed=()
+
+stage() { echo; echo "==> $1"; }
+
+if [[ $what == all || $what == lint ]]; then
+  stage "ansible-lint --profile production"
+  ansible-lint --profile production || failed+=(lint)
+fi
+if [[ $what == all || $what == sanity ]]; then
+  stage "ansible-test sanity"
+  scripts/sanity.sh >.cache/sanity.log 2>&1 && grep -E "^(Running|WARNING: All)" .cache/sanity.log \
+    || { grep -vE "is ignored|^(Looking|Collecting|Processing|Downloading|Installing|Successfully|Requirement| +━)" .cache/sanity.log; failed+=(sanity); }
+fi
+suites=()
+case $what in
+  all) suites=(tests/unit tests/localaws/tests tests/integration) ;;
+  unit) suites=(tests/unit) ;;
+  localaws) suites=(tests/localaws/tests) ;;
+  integration) suites=(tests/integration) ;;
+esac
+if (( ${#suites[@]} )); then
+  stage "pytest ${suites[*]}"
+  python -m pytest -p localaws.pytest_plugin -p no:cacheprovider -q "${suites[@]}" || failed+=(pytest)
+fi
+if (( ${#failed[@]} )); then
+  echo "make test: FAILED: ${failed[*]}"
+  exit 1
+fi
