@@ -13,6 +13,7 @@ from __future__ import annotations
 from . import _iam
 from ._common import AccountGuardError
 from ._common import account_id_from_arn
+from ._common import error_code
 from ._common import validate_name
 from ._common import validate_path
 from ._password import generate_password
@@ -248,7 +249,14 @@ def ensure_absent(client, check_mode, name):
             _iam.delete_signing_certificate(client, name, cert_id)
         for key_id in _iam.list_ssh_public_keys(client, name):
             _iam.delete_ssh_public_key(client, name, key_id)
-        for cred_id in _iam.list_service_specific_credentials(client, name):
-            _iam.delete_service_specific_credential(client, name, cred_id)
-        _iam.delete_user(client, name)
+        try:
+            _iam.delete_user(client, name)
+        except AccountGuardError as e:
+            # Service-specific credentials (CodeCommit, Keyspaces...) are rare: they are listed only
+            # when IAM says something still blocks the deletion.
+            if error_code(e) != "DeleteConflict":
+                raise
+            for cred_id in _iam.list_service_specific_credentials(client, name):
+                _iam.delete_service_specific_credential(client, name, cred_id)
+            _iam.delete_user(client, name)
     return {"changed": True, "user": {}, "diff": {"before": before, "after": {}}}

@@ -71,6 +71,13 @@ class SecretActionBase(ActionBase):
         except SecretsFileError as e:
             return {"failed": True, "changed": False, "msg": e.message}
 
+        try:
+            return self._converse(args, task_vars, store, stored, recipient)
+        finally:
+            # The module's arguments (possibly a password or seed) sat in this temporary folder.
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+
+    def _converse(self, args, task_vars, store, stored, recipient):
         result = self._execute_module(module_args=args, task_vars=task_vars)
         rounds = 0
         while result.get("pending") and not result.get("failed") and rounds < MAX_ROUNDS:

@@ -20,6 +20,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_bytes
 from ansible.module_utils.common.text.converters import to_text
 from ansible.parsing.vault import AnsibleVaultError
+from ansible.parsing.vault import AnsibleVaultFormatError
 from ansible.parsing.vault import VaultLib
 from ansible.parsing.vault import is_encrypted
 from ansible.parsing.vault import match_encrypt_secret
@@ -63,7 +64,7 @@ class SecretsFile:
             )
         try:
             plain = VaultLib(self._secrets).decrypt(data)
-        except AnsibleVaultError:
+        except (AnsibleVaultError, AnsibleVaultFormatError, ValueError):
             raise SecretsFileError(
                 f"The secrets file {self.path} of {self.label} cannot be decrypted with the vault secret(s) given "
                 "(wrong vault password, or a corrupt file). It was left untouched and nothing was changed."

@@ -1,0 +1,295 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the accountguard.aws project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: iam_virtual_mfa
+short_description: Give an IAM user an enabled virtual MFA device, its seed kept in Ansible Vault
+version_added: 0.1.0
+description:
+  - Ensures an IAM user has an enabled MFA device. When the user has none, creates a virtual MFA device,
+    has its TOTP seed stored, and enables it with two consecutive codes computed from the seed (the step the
+    AWS console does with a phone and a QR code).
+  - The module is normally driven through its action plugin, which runs on the controller. The action plugin
+    stores the seed of a new device in the Ansible-Vault-encrypted O(secrets_file) (with the play's vault
+    identity) B(before) the device is enabled, then calls the module again to enable it. The seed, the codes
+    and the QR code never appear in the task result, in a diff, in warnings or in error messages.
+  - Any enabled MFA device of the user (virtual, hardware TOTP token or FIDO security key) satisfies the module;
+    it then makes a single AWS call and changes nothing.
+  - A run interrupted after the device was created converges on the next run. An unassigned device named
+    like ours whose seed is stored is enabled with the stored seed; one whose seed was lost cannot be used by
+    anyone and is deleted and created again.
+  - Without a vault secret (C(--vault-id) or C(--vault-password-file)) and O(secrets_file), the module fails
+    before it creates anything that yields a secret. Check mode needs neither.
+options:
+  user_name:
+    description:
+      - The name of the IAM user. The user must exist.
+    type: str
+    required: true
+  device_name:
+    description:
+      - The name of the virtual MFA device (IAM name rules, at most 226 characters).
+      - Defaults to O(user_name).
+    type: str
+  path:
+    description:
+      - The IAM path of the virtual MFA device. It must begin and end with C(/).
+    type: str
+    default: /
+  state:
+    description:
+      - V(present) makes sure the user has an enabled MFA device.
+      - V(absent) deactivates and deletes every virtual MFA device of the user, and the unassigned device named
+        O(device_name) at O(path) if there is one. Hardware and FIDO devices are left alone (with a warning).
+      - V(absent) does not remove O(secrets_file).
+    type: str
+    choices: [present, absent]
+    default: present
+  seed:
+    description:
+      - The base32 seed of the unassigned device named O(device_name); when given, that device is enabled
+        with two consecutive codes computed from it.
+      - Set by the action plugin from O(secrets_file); giving it by hand is rarely needed.
+      - IAM rejects the codes when the seed belongs to another device; the module then fails and changes nothing.
+    type: str
+  serial_number:
+    description:
+      - The serial number (ARN) of the device that O(seed) belongs to. It must be the device named O(device_name)
+        at O(path).
+      - Set by the action plugin when it calls the module again after storing a seed.
+    type: str
+  stored_serial:
+    description:
+      - Internal, set by the action plugin; any value given in a task is replaced.
+      - The serial number of the device whose seed O(secrets_file) holds. An unassigned device with this serial
+        is enabled with the stored seed rather than replaced.
+    type: str
+  secret_recipient:
+    description:
+      - Internal, set by the action plugin; any value given in a task is ignored.
+      - A one-use public key (base64 X25519) to which the module seals the seed of a new device, so that only
+        the action plugin can read it.
+    type: str
+  secrets_file:
+    description:
+      - The Ansible Vault file on the controller where the action plugin stores the device's seed,
+        serial number and C(otpauth://) URI (C(ansible-vault view FILE) shows them).
+      - Used only by the action plugin on the controller; the module itself ignores it.
+      - Required (with a vault secret) to create a device, except in check mode.
+    type: path
+  tags:
+    description:
+      - Tags for a newly created virtual MFA device. Tags of an existing device are not changed.
+    type: dict
+extends_documentation_fragment:
+  - action_common_attributes
+  - action_common_attributes.flow
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  action:
+    support: full
+    details:
+      - The action plugin keeps the seed in O(secrets_file) on the controller.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details:
+      - Makes no mutating AWS call and needs no vault secret. Reports what a real run would do
+        (create and enable, enable an existing device, replace an orphaned device).
+  diff_mode:
+    support: full
+    details:
+      - The diff names devices by serial number (or by path and name before they exist), never by seed or code.
+  platform:
+    platforms: all
+    details:
+      - Runs wherever boto3 can reach the AWS API, usually on the controller (C(delegate_to=localhost)).
+notes:
+  - Needs C(iam:ListMFADevices), C(iam:ListVirtualMFADevices), C(iam:CreateVirtualMFADevice),
+    C(iam:EnableMFADevice), C(iam:DeleteVirtualMFADevice), C(iam:DeactivateMFADevice) (for V(absent)), and
+    C(iam:TagMFADevice) when O(tags) are given.
+  - AWS calls per run. Steady state (an MFA device is enabled) 1. A new device 5 (ListMFADevices,
+    ListVirtualMFADevices, CreateVirtualMFADevice; after the seed is stored ListMFADevices, EnableMFADevice).
+  - The codes are computed from this host's clock; a clock that is off by more than a minute or so makes IAM
+    reject them.
+seealso:
+  - name: Using a virtual MFA device in AWS
+    description: The console procedure this module automates.
+    link: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable_virtual.html
+  - module: accountguard.aws.iam_admin_user
+author:
+  - accountguard maintainers
+"""
+
+EXAMPLES = r"""
+# Run with --vault-password-file (or --vault-id): the seed is stored encrypted with it.
+- name: Give the admin user a virtual MFA device
+  accountguard.aws.iam_virtual_mfa:
+    user_name: alice
+    secrets_file: "{{ playbook_dir }}/secrets/{{ account_id }}/alice-mfa.yml"
+
+- name: Use a device name and path of your own, and tag the device
+  accountguard.aws.iam_virtual_mfa:
+    user_name: alice
+    device_name: alice-phone
+    path: /admins/
+    secrets_file: "{{ playbook_dir }}/secrets/{{ account_id }}/alice-mfa.yml"
+    tags:
+      owner: platform-team
+
+- name: Nightly drift scan (run the play with --check --diff; no vault secret needed)
+  accountguard.aws.iam_virtual_mfa:
+    user_name: alice
+    secrets_file: "{{ playbook_dir }}/secrets/{{ account_id }}/alice-mfa.yml"
+  check_mode: true
+
+- name: Remove the user's virtual MFA devices
+  accountguard.aws.iam_virtual_mfa:
+    user_name: alice
+    state: absent
+"""
+
+RETURN = r"""
+user_name:
+  description: The IAM user.
+  returned: always
+  type: str
+  sample: alice
+account_id:
+  description: The 12-digit id of the account, taken from the device's ARN; V(null) when no device ARN is known.
+  returned: always
+  type: str
+  sample: "123456789012"
+serial_number:
+  description:
+    - The serial number of the user's MFA device (a virtual one when there are several), or of the device
+      created or enabled; V(null) when there is none.
+    - In check mode, before the device exists, V(null).
+  returned: always
+  type: str
+  sample: arn:aws:iam::123456789012:mfa/alice
+enabled:
+  description: Whether the user has an enabled MFA device (after the run; in check mode, as it is now).
+  returned: always
+  type: bool
+  sample: true
+devices:
+  description: The user's enabled MFA devices (for V(absent), those that remain).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    serial_number:
+      description: The serial number; an ARN for virtual and FIDO devices.
+      type: str
+      sample: arn:aws:iam::123456789012:mfa/alice
+    enable_date:
+      description: When the device was enabled (ISO 8601).
+      type: str
+      sample: "2024-05-01T09:30:00+00:00"
+    type:
+      description: The kind of device.
+      type: str
+      choices: [virtual, hardware, fido]
+      sample: virtual
+secrets_stored:
+  description: Which secrets the action plugin stored in O(secrets_file) during this run.
+  returned: when a seed was stored
+  type: list
+  elements: str
+  sample: [seed]
+secrets_file:
+  description: The secrets file written during this run.
+  returned: when a seed was stored
+  type: str
+  sample: /home/ops/secrets/123456789012/alice-mfa.yml
+diff:
+  description: With C(--diff), the user's MFA devices before and after (serial numbers only).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: C(user_name), C(mfa_devices) (list of serial numbers), C(enabled).
+      type: dict
+      sample: {"user_name": "alice", "mfa_devices": [], "enabled": false}
+    after:
+      description: The same keys after the run.
+      type: dict
+      sample: {"user_name": "alice", "mfa_devices": ["arn:aws:iam::123456789012:mfa/alice"], "enabled": true}
+"""
+
+from ansible.module_utils.common.warnings import warn
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.accountguard.aws.plugins.module_utils._common import AccountGuardError
+from ansible_collections.accountguard.aws.plugins.module_utils._common import fail
+from ansible_collections.accountguard.aws.plugins.module_utils._common import iam_client
+from ansible_collections.accountguard.aws.plugins.module_utils._mfa import ensure_absent
+from ansible_collections.accountguard.aws.plugins.module_utils._mfa import ensure_present
+from ansible_collections.accountguard.aws.plugins.module_utils._mfa import validate
+
+
+def main():
+    argument_spec = dict(
+        user_name=dict(type="str", required=True),
+        device_name=dict(type="str"),
+        path=dict(type="str", default="/"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        seed=dict(type="str", no_log=True),
+        serial_number=dict(type="str"),
+        stored_serial=dict(type="str"),
+        # A public key: nothing secret, and it must reach the module intact (no_log would mask it).
+        secret_recipient=dict(type="str", no_log=False),
+        # A file name, not a secret: it is read by the action plugin only.
+        secrets_file=dict(type="path", no_log=False),
+        tags=dict(type="dict"),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    user_name = params["user_name"]
+    device_name = params["device_name"] or user_name
+    result = {"changed": False, "user_name": user_name}
+    try:
+        validate(
+            user_name, device_name, params["path"], seed=params["seed"], serial_number=params["serial_number"],
+            secret_recipient=params["secret_recipient"], tags=params["tags"],
+        )
+        client = iam_client(module)
+        if params["state"] == "absent":
+            ensure_absent(client, module.check_mode, result, user_name, device_name, params["path"])
+        else:
+            ensure_present(
+                client, module.check_mode, result, user_name, device_name, params["path"],
+                seed=params["seed"], serial_number=params["serial_number"], stored_serial=params["stored_serial"],
+                secret_recipient=params["secret_recipient"], tags=params["tags"],
+            )
+    except AccountGuardError as e:
+        for warning in result.pop("warnings", []):
+            warn(warning)
+        result.pop("sealed_secret", None)
+        result.pop("pending", None)
+        if not module._diff:
+            result.pop("diff", None)
+        fail(module, e, **result)
+    # AnsibleAWSModule.warn() would make exit_json pass `warnings` to AnsibleModule, which ansible-core 2.19+
+    # answers with a deprecation warning; the plain warning API gives the same result without it.
+    for warning in result.pop("warnings", []):
+        warn(warning)
+    if not module._diff:
+        result.pop("diff", None)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
