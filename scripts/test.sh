@@ -31,6 +31,13 @@ case $what in
   integration) suites=(tests/integration) ;;
 esac
 if (( ${#suites[@]} )); then
+  # The local AWS runs in its own process: unit tests use moto in-process (mock_aws), whose global
+  # state must not be shared with the server the integration tests talk to.
+  stage "starting the local AWS"
+  LOCALAWS_URL=$(python -m localaws start --state-dir .cache/test-localaws) || { echo "make test: the local AWS did not start"; exit 1; }
+  export LOCALAWS_URL
+  trap 'python -m localaws stop --state-dir .cache/test-localaws' EXIT
+  echo "local AWS at $LOCALAWS_URL"
   stage "pytest ${suites[*]}"
   python -m pytest -p localaws.pytest_plugin -p no:cacheprovider -q "${suites[@]}" || failed+=(pytest)
 fi

@@ -23,6 +23,13 @@ class ActionModule(SecretActionBase):
             return {"stored_serial": stored["serial_number"]}
         return {}
 
+    def _after(self, args, result, stored):
+        # Removed devices take their seed with them: a later device of the same name (same serial) must
+        # not be offered a stale seed.
+        if args.get("state") == "absent" and result.get("changed") and "seed" in stored:
+            return {k: v for k, v in stored.items() if k not in ("seed", "serial_number", "otpauth_uri")}
+        return None
+
     def _on_pending(self, pending, result, secret, stored):
         serial = result.get("serial_number")
         if pending == "store_seed":

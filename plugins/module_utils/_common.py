@@ -40,6 +40,13 @@ RETRY_NEW_ENTITY = AWSRetry.jittered_backoff(
 )
 
 
+# A user made a moment ago by another task (iam_admin_user, then iam_virtual_mfa) may still be reported
+# missing; a missing user is also a real error worth reporting quickly. A few short retries cover both.
+RETRY_RECENT_ENTITY = AWSRetry.jittered_backoff(
+    retries=3, delay=1, max_delay=4, catch_extra_error_codes=["EntityTemporarilyUnmodifiable", "NoSuchEntity"]
+)
+
+
 def iam_client(module):
     """One IAM client per module run, with the collection's retry policy available through aws_retry=True."""
     return module.client("iam", retry_decorator=RETRY)

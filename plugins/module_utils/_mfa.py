@@ -20,7 +20,7 @@ import time
 from . import _iam
 from ._common import AccountGuardError
 from ._common import IAMErrorHandler
-from ._common import RETRY
+from ._common import RETRY_RECENT_ENTITY
 from ._common import account_id_from_arn
 from ._common import error_code
 from ._common import validate_name
@@ -84,7 +84,7 @@ def validate(user_name, device_name, path, seed=None, serial_number=None, secret
 # ---- reading -----------------------------------------------------------------------------------
 
 @IAMErrorHandler.common_error_handler("list the MFA devices of user {name}")
-@RETRY
+@RETRY_RECENT_ENTITY
 def _list_mfa_devices(client, name):
     # Unlike _iam.list_user_mfa_devices, a missing user is an error here, not "no devices": this saves
     # a GetUser call on every run.
@@ -207,7 +207,13 @@ def ensure_present(client, check_mode, result, user_name, device_name, path, see
     if orphan:
         # An unassigned device named like ours whose seed we do not hold: left by an interrupted run (or
         # by someone else). Nobody can use it without its seed, so it is replaced.
-        warnings.append(f"The unassigned virtual MFA device {orphan} has no stored seed; it was replaced by a new device.")
+        if check_mode:
+            warnings.append(
+                f"The unassigned virtual MFA device {orphan} has no stored seed that this run could read; "
+                "a real run would replace it with a new device."
+            )
+        else:
+            warnings.append(f"The unassigned virtual MFA device {orphan} has no stored seed; it was replaced by a new device.")
     header = f"create virtual MFA device {label} and enable it for user {user_name}"
     if orphan:
         header = f"delete the unassigned virtual MFA device {orphan} (its seed is lost) and " + header
@@ -275,12 +281,16 @@ def _enable(client, check_mode, result, user_name, serial, seed, now=None):
                 raise AccountGuardError(
                     f"IAM rejected the MFA codes for user {user_name} and device {serial}: the codes computed from the given seed "
                     "were rejected: the seed does not belong to this device (or the clock of this host is off). "
-                    "The device was left unassigned; nothing else was changed."
+                    "The device was left unassigned; nothing else was changed. If the stored seed is wrong, delete that "
+                    "unassigned device (aws iam delete-virtual-mfa-device) and run again to get a new one."
                 ) from None
             if code == "EntityAlreadyExists":
                 raise AccountGuardError(
                     f"Cannot enable virtual MFA device {serial} for user {user_name}: it is already assigned. Nothing was changed."
                 ) from None
+            if code1 in str(e.exception) or code2 in str(e.exception):
+                # Never let an error text that echoes the request carry the codes out of the module.
+                raise AccountGuardError(f"{e.message} ({code or 'error'}; details withheld because they held the MFA codes)") from None
             raise
     enabled = datetime.datetime.now(datetime.timezone.utc).isoformat()
     result.update(changed=True, enabled=True, devices=[{"serial_number": serial, "enable_date": enabled, "type": "virtual"}])
@@ -324,4 +334,3 @@ def ensure_absent(client, check_mode, result, user_name, device_name, path):
     if orphan:
         result["changed"] |= _iam.delete_virtual_mfa_device(client, orphan)
     return result
-

@@ -65,9 +65,9 @@ options:
     type: str
   stored_serial:
     description:
-      - Internal, set by the action plugin; any value given in a task is replaced.
+      - Internal, set by the action plugin from O(secrets_file); do not set it in a task.
       - The serial number of the device whose seed O(secrets_file) holds. An unassigned device with this serial
-        is enabled with the stored seed rather than replaced.
+        is enabled with the stored seed rather than replaced (the module asks the action plugin for the seed).
     type: str
   secret_recipient:
     description:
@@ -128,7 +128,7 @@ seealso:
     link: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable_virtual.html
   - module: accountguard.aws.iam_admin_user
 author:
-  - accountguard maintainers
+  - accountguard.aws maintainers (@accountguard)
 """
 
 EXAMPLES = r"""

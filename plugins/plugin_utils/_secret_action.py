@@ -49,6 +49,10 @@ class SecretActionBase(ActionBase):
         """-> (values to store or None, extra module args for the next call)."""
         raise NotImplementedError
 
+    def _after(self, args, result, stored):
+        """The stored mapping as it must be after a successful real run, or None to leave the file as it is."""
+        return None
+
     def run(self, tmp=None, task_vars=None):
         super().run(tmp, task_vars)
         args = dict(self._task.args)
@@ -98,6 +102,13 @@ class SecretActionBase(ActionBase):
             result = self._merge(result, follow)
         if result.get("pending") and not result.get("failed"):
             result.update(failed=True, msg=f"The module still waits for '{result['pending']}' after {MAX_ROUNDS} rounds; nothing more was done.")
+        if store is not None and stored and not result.get("failed") and not self._task.check_mode:
+            remaining = self._after(args, result, stored)
+            if remaining is not None:
+                try:
+                    store.save(remaining)
+                except SecretsFileError as e:
+                    result.update(failed=True, msg=e.message)
         self._strip(result)
         if store is not None and result.get("secrets_stored"):
             result["secrets_file"] = store.path

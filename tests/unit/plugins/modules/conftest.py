@@ -9,6 +9,7 @@ import moto
 import pytest
 
 from ansible.module_utils.common import warnings as ansible_warnings
+from ansible.module_utils import _internal as module_utils_internal
 from ansible.module_utils.testing import patch_module_args
 
 
@@ -55,8 +56,11 @@ class Run:
 
 
 @pytest.fixture
-def run_module(capsys, calls):
+def run_module(capsys, calls, monkeypatch):
     """run_module(main, check_mode=..., diff=..., **module_args) -> Run(result, raw stdout)."""
+    # Importing any controller code (other tests do) marks the process as the controller, and module warnings
+    # then go to the display instead of the result. The module runs as a module here.
+    monkeypatch.setattr(module_utils_internal, "is_controller", False)
 
     def runner(main, check_mode=False, diff=True, **args):
         args = dict(args)

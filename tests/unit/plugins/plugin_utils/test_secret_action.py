@@ -21,11 +21,11 @@ PASSWORD = "Gen3rated-Passw0rd!xy"
 SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-def decrypt(path, secrets=VAULT):
+def decrypt(path, secrets=None):
     import yaml
 
     with open(path, "rb") as handle:
-        return yaml.safe_load(VaultLib(secrets).decrypt(handle.read()))
+        return yaml.safe_load(VaultLib(secrets or VAULT).decrypt(handle.read()))
 
 
 def make_action(cls, args, vault_secrets, check_mode=False):
@@ -207,3 +207,13 @@ def test_a_module_that_keeps_asking_is_stopped(tmp_path):
     result = action.run(task_vars={})
     assert result["failed"] is True and "rounds" in result["msg"]
     assert SEED not in json.dumps(result)
+
+
+def test_absent_forgets_the_seed_of_the_removed_device(tmp_path):
+    secrets_file = tmp_path / "alice.yml"
+    secrets_file.write_bytes(VaultLib(VAULT).encrypt(
+        b"user_name: alice\npassword: keep-me\nserial_number: arn:aws:iam::123456789012:mfa/alice\nseed: OLDSEED\notpauth_uri: otpauth://x\n"))
+    action = make_action(VirtualMfaAction, {"user_name": "alice", "state": "absent", "secrets_file": str(secrets_file)}, VAULT)
+    action._execute_module = FakeModule(lambda args: {"changed": True, "enabled": False})
+    assert action.run(task_vars={})["changed"] is True
+    assert decrypt(secrets_file) == {"user_name": "alice", "password": "keep-me"}

@@ -1,0 +1,78 @@
+"""The control endpoints under /_localaws/: JSON in, JSON out, never logged.
+
+Tests use them to reset everything, set the root user's state, inject faults and read
+the request log.
+"""
+
+import json
+import re
+from urllib.parse import parse_qs
+
+from localaws import motoglue, responses
+from localaws.awsrequest import read_body
+from localaws.rootstate import ACCOUNT_RE
+
+_ROOT_RE = re.compile(r"^/_localaws/root/([^/]+)/?$")
+
+
+def _ok(payload=None):
+    return responses.json_response(200, {"ok": True} if payload is None else payload)
+
+
+def _fail(status, message):
+    return responses.json_response(status, {"error": message})
+
+
+def _json_body(environ):
+    body = read_body(environ)
+    if not body.strip():
+        return {}
+    return json.loads(body)
+
+
+def handle(state, environ):
+    """Dispatch one control request."""
+    method = environ.get("REQUEST_METHOD", "GET").upper()
+    path = environ.get("PATH_INFO", "")
+    try:
+        return _route(state, method, path, environ)
+    except ValueError as exc:  # bad JSON or a rejected value
+        return _fail(400, str(exc))
+
+
+def _route(state, method, path, environ):
+    path = path.rstrip("/") or path
+    if path == "/_localaws/health" and method == "GET":
+        return _ok()
+    if path == "/_localaws/reset" and method == "POST":
+        motoglue.reset_moto()
+        state.reset()
+        return _ok()
+    if path == "/_localaws/requests":
+        if method == "GET":
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            clear = query.get("clear", ["false"])[0].lower() in ("1", "true", "yes")
+            return _ok(state.log.records(clear=clear))
+        if method == "DELETE":
+            state.log.clear()
+            return _ok()
+    if path == "/_localaws/faults":
+        if method == "GET":
+            return _ok(state.faults.config())
+        if method == "PUT":
+            state.faults.configure(_json_body(environ))
+            return _ok(state.faults.config())
+        if method == "DELETE":
+            state.faults.clear()
+            return _ok()
+    match = _ROOT_RE.match(path)
+    if match:
+        account_id = match.group(1)
+        if not ACCOUNT_RE.match(account_id):
+            return _fail(400, "account id must be 12 digits")
+        if method == "GET":
+            return _ok(state.roots.get(account_id).to_dict())
+        if method == "PUT":
+            return _ok(state.roots.update(account_id, _json_body(environ)).to_dict())
+    known = path in ("/_localaws/health", "/_localaws/reset", "/_localaws/requests", "/_localaws/faults") or match
+    return _fail(405 if known else 404, f"no control endpoint {method} {path}")

@@ -1,0 +1,74 @@
+"""The root user's state (set through /_localaws/root) in GetAccountSummary and ListVirtualMFADevices.
+
+moto always reports AccountMFAEnabled 0, has no AccountPasswordPresent, and never lists a
+root MFA device. Its list also carries every device's seed and QR code, which real IAM
+returns only once, from CreateVirtualMFADevice; they are removed here so that nothing
+works locally that would fail against AWS.
+"""
+
+import re
+from datetime import datetime, timezone
+
+from localaws import responses
+
+_SEED_RE = re.compile(r"<Base32StringSeed>[^<]*</Base32StringSeed>|<QRCodePNG>[^<]*</QRCodePNG>")
+
+
+def iso(timestamp, fmt="%Y-%m-%dT%H:%M:%SZ"):
+    """An ISO 8601 UTC timestamp as AWS writes it in XML (the credential report uses "+00:00")."""
+    return datetime.fromtimestamp(timestamp, timezone.utc).strftime(fmt)
+
+
+def _set_summary_value(xml, key, value):
+    """Set one SummaryMap entry (<entry><key>K</key><value>V</value></entry>), adding it if missing."""
+    pattern = re.compile(rf"(<entry><key>{key}</key><value>)[^<]*(</value></entry>)")
+    if pattern.search(xml):
+        return pattern.sub(rf"\g<1>{value}\g<2>", xml, count=1)
+    return xml.replace("</SummaryMap>", f"<entry><key>{key}</key><value>{value}</value></entry></SummaryMap>", 1)
+
+
+def get_account_summary(call):
+    """moto's summary with the root user's flags filled in."""
+    answer = call.forward()
+    if not answer.ok:
+        return answer
+    state = call.state.roots.get(call.request.account)
+    xml = answer.text()
+    xml = _set_summary_value(xml, "AccountMFAEnabled", int(state.mfa != "none"))
+    xml = _set_summary_value(xml, "AccountPasswordPresent", int(state.password))
+    xml = _set_summary_value(xml, "AccountAccessKeysPresent", int(state.access_keys > 0))
+    xml = _set_summary_value(xml, "AccountSigningCertificatesPresent", int(state.signing_certificates))
+    return answer.with_text(xml)
+
+
+def root_device_xml(account_id, state, created):
+    """The <member> real IAM lists for a root user's virtual MFA device."""
+    return (
+        f"<member><SerialNumber>arn:aws:iam::{account_id}:mfa/{responses.xml_escape(state.virtual_device_name)}</SerialNumber>"
+        f"<User><Path>/</Path><UserId>{account_id}</UserId><Arn>arn:aws:iam::{account_id}:root</Arn>"
+        f"<CreateDate>{iso(created)}</CreateDate></User>"
+        f"<EnableDate>{iso(state.mfa_since)}</EnableDate></member>"
+    )
+
+
+def list_virtual_mfa_devices(call):
+    """moto's list without seeds, plus the root's device (first page only) when it has a virtual one."""
+    answer = call.forward()
+    if not answer.ok:
+        return answer
+    xml = _SEED_RE.sub("", answer.text())
+    state = call.state.roots.get(call.request.account)
+    status = call.request.param("AssignmentStatus") or "Any"
+    if state.mfa == "virtual" and status in ("Any", "Assigned") and not call.request.param("Marker"):
+        member = root_device_xml(call.request.account, state, call.state.created)
+        if "<VirtualMFADevices/>" in xml:
+            xml = xml.replace("<VirtualMFADevices/>", f"<VirtualMFADevices>{member}</VirtualMFADevices>", 1)
+        else:
+            xml = xml.replace("<VirtualMFADevices>", f"<VirtualMFADevices>{member}", 1)
+    return answer.with_text(xml)
+
+
+HANDLERS = {
+    "GetAccountSummary": get_account_summary,
+    "ListVirtualMFADevices": list_virtual_mfa_devices,
+}

@@ -1,0 +1,59 @@
+"""All state the local AWS keeps besides moto's: one object, one reset."""
+
+import threading
+import time
+
+from localaws.faults import FaultEngine
+from localaws.requestlog import RequestLog
+from localaws.rootstate import RootRegistry
+
+
+class LocalState:
+    """Root states, faults, the request log, TOTP replay memory and credential-report timing."""
+
+    def __init__(self, log_path=None, report_delay=1.0):
+        self.roots = RootRegistry()
+        self.faults = FaultEngine()
+        self.log = RequestLog(log_path)
+        self.report_delay = report_delay
+        self.created = time.time()
+        self._lock = threading.Lock()
+        self._used_counters = {}  # (account, serial, seed) -> set of TOTP counters already accepted
+        self._reports = {}  # account -> time the credential report is ready
+
+    def reset(self):
+        """Forget everything (moto itself is reset by the caller)."""
+        self.roots.clear()
+        self.faults.clear()
+        self.log.clear()
+        with self._lock:
+            self._used_counters.clear()
+            self._reports.clear()
+
+    def counters_used(self, key, counters):
+        """True if any of these TOTP counters was already accepted for this device (a replay)."""
+        with self._lock:
+            return bool(self._used_counters.get(key, set()) & set(counters))
+
+    def use_counters(self, key, counters):
+        """Remember accepted TOTP counters so the same codes are not accepted twice."""
+        with self._lock:
+            self._used_counters.setdefault(key, set()).update(counters)
+
+    def start_report(self, account_id):
+        """Note a GenerateCredentialReport call; return STARTED, INPROGRESS or COMPLETE."""
+        now = time.time()
+        with self._lock:
+            ready = self._reports.get(account_id)
+            if ready is None:
+                self._reports[account_id] = now + self.report_delay
+                return "STARTED"
+            return "COMPLETE" if now >= ready else "INPROGRESS"
+
+    def report_status(self, account_id):
+        """None if no report was ever generated, else (ready?, time it became ready)."""
+        with self._lock:
+            ready = self._reports.get(account_id)
+        if ready is None:
+            return None
+        return time.time() >= ready, ready
