@@ -30,7 +30,7 @@ say "1/3 Apply: root facts, admin group, admin user, virtual MFA"
 playbook --diff
 
 say "2/3 Apply again: nothing to change (changed=0)"
-playbook | tail -n 3
+playbook 2>&1 | tail -n 3
 
 say "3/3 Drift scan: check mode with --diff makes no AWS change and finds nothing pending"
 python - "$URL" <<'PY'
@@ -38,7 +38,7 @@ import sys
 from localaws.client import Control
 Control(sys.argv[1]).clear_requests()
 PY
-playbook --check --diff | tail -n 3
+playbook --check --diff 2>&1 | tail -n 3
 python - "$URL" <<'PY'
 import sys
 from localaws.client import Control
