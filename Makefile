@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 STAMP := .venv/.bootstrapped
 
-.PHONY: demo test unit integration localaws sanity lint bootstrap clean
+.PHONY: demo test unit integration localaws sanity lint bench bootstrap clean
 
 $(STAMP): requirements.txt test-requirements.txt scripts/bootstrap.sh
 	@scripts/bootstrap.sh
@@ -18,6 +18,9 @@ test: $(STAMP)
 
 unit integration localaws sanity lint: $(STAMP)
 	@scripts/test.sh $@
+
+bench: $(STAMP)
+	@PYTHONPATH=tests/localaws .venv/bin/python tests/benchmark/bench.py
 
 clean:
 	rm -rf .venv .cache .ansible .pytest_cache tests/output

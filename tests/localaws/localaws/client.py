@@ -64,6 +64,10 @@ class Control:
         """The logged calls that could have changed something (optionally of one account)."""
         return [r for r in self.requests() if r["mutating"] and (account is None or r["account"] == account)]
 
+    def set_report_delay(self, seconds):
+        """How long a credential report takes to generate (until the next reset)."""
+        return self._call("PUT", "settings", {"report_delay": seconds})
+
     def set_faults(self, **config):
         """Replace the fault configuration (throttle_fraction, seed, throttle_actions, throttle_nth, after_create)."""
         return self._call("PUT", "faults", config)

@@ -65,6 +65,13 @@ def _route(state, method, path, environ):
         if method == "DELETE":
             state.faults.clear()
             return _ok()
+    if path == "/_localaws/settings" and method == "PUT":
+        body = _json_body(environ)
+        delay = body.get("report_delay")
+        if not isinstance(delay, (int, float)) or delay < 0:
+            return _fail(400, "report_delay must be a number of seconds >= 0")
+        state.report_delay = float(delay)
+        return _ok({"report_delay": state.report_delay})
     match = _ROOT_RE.match(path)
     if match:
         account_id = match.group(1)
@@ -74,5 +81,5 @@ def _route(state, method, path, environ):
             return _ok(state.roots.get(account_id).to_dict())
         if method == "PUT":
             return _ok(state.roots.update(account_id, _json_body(environ)).to_dict())
-    known = path in ("/_localaws/health", "/_localaws/reset", "/_localaws/requests", "/_localaws/faults") or match
+    known = path in ("/_localaws/health", "/_localaws/reset", "/_localaws/requests", "/_localaws/faults", "/_localaws/settings") or match
     return _fail(405 if known else 404, f"no control endpoint {method} {path}")

@@ -15,17 +15,19 @@ class LocalState:
         self.roots = RootRegistry()
         self.faults = FaultEngine()
         self.log = RequestLog(log_path)
+        self.default_report_delay = report_delay
         self.report_delay = report_delay
         self.created = time.time()
         self._lock = threading.Lock()
         self._used_counters = {}  # (account, serial, seed) -> set of TOTP counters already accepted
-        self._reports = {}  # account -> time the credential report is ready
+        self._reports = {}  # account -> time the credential report was requested
 
     def reset(self):
         """Forget everything (moto itself is reset by the caller)."""
         self.roots.clear()
         self.faults.clear()
         self.log.clear()
+        self.report_delay = self.default_report_delay
         with self._lock:
             self._used_counters.clear()
             self._reports.clear()
@@ -42,18 +44,19 @@ class LocalState:
 
     def start_report(self, account_id):
         """Note a GenerateCredentialReport call; return STARTED, INPROGRESS or COMPLETE."""
-        now = time.time()
         with self._lock:
-            ready = self._reports.get(account_id)
-            if ready is None:
-                self._reports[account_id] = now + self.report_delay
+            started = self._reports.get(account_id)
+            if started is None:
+                self._reports[account_id] = time.time()
                 return "STARTED"
-            return "COMPLETE" if now >= ready else "INPROGRESS"
+        return "COMPLETE" if self.report_status(account_id)[0] else "INPROGRESS"
 
     def report_status(self, account_id):
         """None if no report was ever generated, else (ready?, time it became ready)."""
         with self._lock:
-            ready = self._reports.get(account_id)
-        if ready is None:
+            started = self._reports.get(account_id)
+        if started is None:
             return None
+        # Readiness is judged when asked, so a test can change report_delay while a report is "generating".
+        ready = started + self.report_delay
         return time.time() >= ready, ready

@@ -1,0 +1,102 @@
+"""Cost per account of each module, against the local AWS: controller CPU and AWS calls per invocation.
+
+Run with `make bench` (ACCOUNTS=20 FORKS=2 to change the size). Each account is its own host with its
+own credentials (an IAM user's access key inside that account), so no STS call muddies the figures.
+Prints a table; asserts nothing (speed is measured here, not in timed tests).
+"""
+
+import argparse
+import collections
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from localaws.server import LocalAWS
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAY = """
+- name: Benchmark {module}
+  hosts: all
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/accountguard.aws.aws:
+      endpoint_url: "{{{{ localaws_url }}}}"
+      access_key: "{{{{ bench_access_key }}}}"
+      secret_key: "{{{{ bench_secret_key }}}}"
+      region: us-east-1
+  tasks:
+    - name: The module under measurement
+      {task}
+"""
+TASKS = {
+    "root_mfa_facts": "accountguard.aws.root_mfa_facts: {}",
+    "iam_admin_user": 'accountguard.aws.iam_admin_user: {name: alice, secrets_file: "{{ secrets_dir }}/{{ inventory_hostname }}/alice.yml"}',
+    "iam_virtual_mfa": 'accountguard.aws.iam_virtual_mfa: {user_name: alice, secrets_file: "{{ secrets_dir }}/{{ inventory_hostname }}/alice.yml"}',
+}
+
+
+def prepare_accounts(aws, count):
+    """An account per host: the admin group exists, and an operator key works inside the account."""
+    hosts = {}
+    for index in range(count):
+        account = f"{100000000000 + index:012d}"
+        iam = aws.client("iam", account_id=account)
+        iam.create_group(GroupName="Administrators")
+        iam.create_user(UserName="bench-operator")
+        key = iam.create_access_key(UserName="bench-operator")["AccessKey"]
+        hosts[account] = {"bench_access_key": key["AccessKeyId"], "bench_secret_key": key["SecretAccessKey"], "aws_account_id": account}
+    return hosts
+
+
+def run_play(workdir, module, args, env):
+    playbook = workdir / f"{module}.yml"
+    playbook.write_text(PLAY.format(module=module, task=TASKS[module]))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), str(playbook), *args],
+                          env=env, capture_output=True, text=True, check=False)
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{module} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, after.ru_maxrss
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=int(os.environ.get("ACCOUNTS", 10)))
+    parser.add_argument("--forks", type=int, default=int(os.environ.get("FORKS", 2)))
+    opts = parser.parse_args()
+    with LocalAWS() as aws, tempfile.TemporaryDirectory(prefix="accountguard-bench-") as tmp:
+        workdir = Path(tmp)
+        hosts = prepare_accounts(aws, opts.accounts)
+        inventory = workdir / "inventory.json"
+        inventory.write_text(json.dumps({"all": {"hosts": hosts}}))
+        (workdir / "vault-pass").write_text("benchmark-vault-password\n")
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                   ANSIBLE_FORKS=str(opts.forks), ANSIBLE_NOCOLOR="1", ANSIBLE_DEPRECATION_WARNINGS="0")
+        args = ["-i", str(inventory), "-e", f"localaws_url={aws.url}", "-e", f"secrets_dir={workdir / 'secrets'}",
+                "--vault-password-file", str(workdir / "vault-pass")]
+        print(f"{opts.accounts} accounts, {opts.forks} forks, {os.cpu_count()} cores; figures per account are per module invocation task")
+        print(f"{'module':<16} {'run':<14} {'wall s':>7} {'CPU s':>7} {'CPU s/acct':>10} {'calls/acct':>10} {'max RSS MB':>10}  AWS calls per account")
+        for module, runs in (("root_mfa_facts", ("read",)), ("iam_admin_user", ("first", "steady", "check")),
+                             ("iam_virtual_mfa", ("first", "steady", "check"))):
+            for name in runs:
+                aws.control.clear_requests()
+                wall, cpu, rss = run_play(workdir, module, args + (["--check"] if name == "check" else []), env)
+                actions = collections.Counter(r["action"] for r in aws.control.requests() if r["account"] in hosts)
+                per_account = {a: round(n / opts.accounts, 1) for a, n in sorted(actions.items())}
+                total = sum(actions.values()) / opts.accounts
+                print(f"{module:<16} {name:<14} {wall:>7.1f} {cpu:>7.1f} {cpu / opts.accounts:>10.2f} {total:>10.1f} {rss / 1024:>10.0f}  "
+                      + ", ".join(f"{a} {n:g}" for a, n in per_account.items()))
+
+
+if __name__ == "__main__":
+    main()
