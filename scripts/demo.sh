@@ -2,11 +2,7 @@
 # make demo: start the local AWS, run the collection's modules against it (apply, apply again, check mode),
 # show that the secrets file is vaulted, and stop the local AWS. Everything stays in .cache/demo.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-export PATH=$ROOT/.venv/bin:$PATH
-export ANSIBLE_COLLECTIONS_PATH=$ROOT/.cache/collections
-export PYTHONPATH=$ROOT/tests/localaws${PYTHONPATH:+:$PYTHONPATH}
+source "$(dirname "$0")/env.sh"
 export ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
 export ANSIBLE_PYTHON_INTERPRETER=$ROOT/.venv/bin/python
 unset AWS_PROFILE AWS_SESSION_TOKEN

@@ -3,11 +3,7 @@
 # the local AWS's own tests and the integration tests (so pytest's summary is the closing line).
 # Usage: scripts/test.sh [all|unit|localaws|integration|sanity|lint]
 set -uo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-export PATH=$ROOT/.venv/bin:$PATH
-export ANSIBLE_COLLECTIONS_PATH=$ROOT/.cache/collections
-export PYTHONPATH=$ROOT/tests/localaws${PYTHONPATH:+:$PYTHONPATH}
+source "$(dirname "$0")/env.sh"
 export PYTHONDONTWRITEBYTECODE=1
 what=${1:-all}
 failed=()
