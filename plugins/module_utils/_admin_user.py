@@ -82,8 +82,9 @@ def summary(state):
     }
 
 
-def desired_summary(params, current):
-    cur = summary(current) if current else {"tags": {}, "groups": [], "permissions_boundary": None}
+def desired_summary(params, before):
+    """What the user must look like, from the parameters and its current summary ({} when it does not exist)."""
+    cur = before or {"tags": {}, "groups": [], "permissions_boundary": None}
     tags = dict(params["tags"] or {}) if params["purge_tags"] else {**cur["tags"], **(params["tags"] or {})}
     groups = set(params["groups"]) if params["purge_groups"] else set(cur["groups"]) | set(params["groups"])
     boundary = cur["permissions_boundary"]
@@ -99,14 +100,14 @@ def desired_summary(params, current):
     }
 
 
-def _check_references(client, name, current, want):
+def _check_references(client, name, before, want):
     """Groups to join must exist and a new boundary must be a real policy: checked before any change."""
-    have = set(summary(current)["groups"]) if current else set()
+    have = set(before.get("groups", []))
     unknown = [g for g in want["groups"] if g not in have and _iam.get_group(client, g) is None]
     if unknown:
         raise BadInput(f"IAM user {name!r}: group(s) {', '.join(unknown)} do not exist in this account. Nothing was changed.")
     boundary = want["permissions_boundary"]
-    if boundary and boundary != (summary(current)["permissions_boundary"] if current else None):
+    if boundary and boundary != before.get("permissions_boundary"):
         if _iam.get_policy(client, boundary) is None:
             raise BadInput(f"IAM user {name!r}: permissions boundary policy {boundary} does not exist. Nothing was changed.")
 
@@ -116,9 +117,9 @@ def ensure_present(client, check_mode, params):
     controller (`pending: store_password`), which stores it and calls again with it."""
     name = params["name"]
     current = observe(client, name)
-    want = desired_summary(params, current)
     before = summary(current)
-    _check_references(client, name, current, want)
+    want = desired_summary(params, before)
+    _check_references(client, name, before, want)
 
     profile = current["profile"] if current else None
     create_profile = want["console_access"] and profile is None
@@ -131,7 +132,7 @@ def ensure_present(client, check_mode, params):
             "Nothing was changed."
         )
 
-    changed, raw_user = _apply_user(client, check_mode, name, current, want)
+    changed, raw_user = _apply_user(client, check_mode, name, current, want, before)
     result = {}
     profile_after = profile
     after = dict(want)
@@ -168,7 +169,7 @@ def ensure_present(client, check_mode, params):
     return result
 
 
-def _apply_user(client, check_mode, name, current, want):
+def _apply_user(client, check_mode, name, current, want, before):
     """User, path, tags, boundary and groups. Returns (changed, the raw IAM user or None in check mode
     before creation)."""
     changed = False
@@ -178,7 +179,7 @@ def _apply_user(client, check_mode, name, current, want):
         have = {"path": want["path"], "tags": want["tags"], "permissions_boundary": want["permissions_boundary"], "groups": []}
     else:
         raw_user = current["user"]
-        have = summary(current)
+        have = before
     if have["path"] != want["path"]:
         changed = True
         if not check_mode:
