@@ -113,7 +113,7 @@ def _check_references(client, name, before, want):
 
 
 def ensure_present(client, check_mode, params):
-    """Returns (changed, result dict). A generated password is never applied here: it is sealed for the
+    """Returns the result dict. A generated password is never applied here: it is sealed for the
     controller (`pending: store_password`), which stores it and calls again with it."""
     name = params["name"]
     current = observe(client, name)
