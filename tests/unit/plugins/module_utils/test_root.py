@@ -74,21 +74,6 @@ def user_device(name="alice"):
     }
 
 
-class FakeTime:
-    """Stands in for the time module inside _root: sleeping advances the clock, nothing really waits."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds > 0
-        self.sleeps.append(seconds)
-        self.now += seconds
-
 
 class HighRandom:
     """random stand-in returning the top of every range: pauses are exactly 1, 2, 4, 8, 16, 16, ..."""
@@ -96,13 +81,6 @@ class HighRandom:
     @staticmethod
     def uniform(a, b):
         return b
-
-
-@pytest.fixture
-def fake_time(monkeypatch):
-    fake = FakeTime()
-    monkeypatch.setattr(_root, "time", fake)
-    return fake
 
 
 @pytest.fixture

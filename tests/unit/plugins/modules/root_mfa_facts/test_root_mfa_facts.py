@@ -37,18 +37,6 @@ def report_row(account=ACCOUNT, password_last_used="2025-01-31T09:12:45+00:00", 
     )
 
 
-class FakeTime:
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
 
 class AWS:
     """Stubbed IAM and STS clients handed to the module in place of real ones."""
@@ -135,13 +123,6 @@ def aws(monkeypatch):
     for stub in fake.stubs.values():
         stub.assert_no_pending_responses()
         stub.deactivate()
-
-
-@pytest.fixture
-def fake_time(monkeypatch):
-    fake = FakeTime()
-    monkeypatch.setattr(_root, "time", fake)
-    return fake
 
 
 def run_module(capsys, check_mode=False, **params):
