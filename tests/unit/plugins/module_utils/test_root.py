@@ -74,7 +74,6 @@ def user_device(name="alice"):
     }
 
 
-
 class HighRandom:
     """random stand-in returning the top of every range: pauses are exactly 1, 2, 4, 8, 16, 16, ..."""
 

@@ -15,7 +15,6 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
-from ansible_collections.accountguard.aws.plugins.module_utils import _root
 from ansible_collections.accountguard.aws.plugins.modules import root_mfa_facts
 
 ACCOUNT = "123456789012"
@@ -35,7 +34,6 @@ def report_row(account=ACCOUNT, password_last_used="2025-01-31T09:12:45+00:00", 
         f"<root_account>,arn:aws:iam::{account}:root,2020-01-01T00:00:00+00:00,not_supported,{password_last_used},"
         f"not_supported,not_supported,{mfa},false,N/A,{key1_used},N/A,N/A,false,N/A,{key2_used},N/A,N/A,false,N/A,false,N/A"
     )
-
 
 
 class AWS:
