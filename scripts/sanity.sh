@@ -15,7 +15,8 @@ PY
 mkdir -p ~/.ansible/test/cache
 cp scripts/get-pip-offline.py ~/.ansible/test/cache/get_pip_${PIPVER//./_}.py
 
-SANITY=$ROOT/.cache/sanity/ansible_collections
+# SANITY_ROOT lets parallel runs use separate copies.
+SANITY=${SANITY_ROOT:-$ROOT/.cache/sanity}/ansible_collections
 DEST=$SANITY/accountguard/aws
 mkdir -p "$DEST" "$SANITY/amazon"
 ln -sfn "$ROOT/.cache/collections/ansible_collections/amazon/aws" "$SANITY/amazon/aws"
