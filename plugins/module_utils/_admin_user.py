@@ -100,9 +100,10 @@ def desired_summary(params, before):
     }
 
 
-def _check_references(client, name, before, want):
-    """Groups to join must exist and a new boundary must be a real policy: checked before any change."""
-    have = set(before.get("groups", []))
+def _check_references(client, name, before, want, planned_groups=()):
+    """Groups to join must exist and a new boundary must be a real policy: checked before any change.
+    `planned_groups` are groups an earlier task of this check-mode run would create."""
+    have = set(before.get("groups", [])) | set(planned_groups)
     unknown = [g for g in want["groups"] if g not in have and _iam.get_group(client, g) is None]
     if unknown:
         raise BadInput(f"IAM user {name!r}: group(s) {', '.join(unknown)} do not exist in this account. Nothing was changed.")
@@ -119,7 +120,7 @@ def ensure_present(client, check_mode, params):
     current = observe(client, name)
     before = summary(current)
     want = desired_summary(params, before)
-    _check_references(client, name, before, want)
+    _check_references(client, name, before, want, params.get("planned_groups") or () if check_mode else ())
 
     profile = current["profile"] if current else None
     create_profile = want["console_access"] and profile is None
@@ -161,7 +162,7 @@ def ensure_present(client, check_mode, params):
         _iam.update_login_profile(client, name, params["password"], params["password_reset_required"])
         profile_after = {**profile, "PasswordResetRequired": params["password_reset_required"]}
 
-    result.update(changed=changed, user=normalize(raw_user, profile_after, after), diff={"before": before, "after": after})
+    result.update(changed=changed, created=current is None, user=normalize(raw_user, profile_after, after), diff={"before": before, "after": after})
     account_id = account_id_from_arn((raw_user or {}).get("Arn"))
     if account_id:
         result["account_id"] = account_id

@@ -161,15 +161,21 @@ def _first_account_id(serials):
 # ---- state=present -----------------------------------------------------------------------------
 
 def ensure_present(client, check_mode, result, user_name, device_name, path, seed=None, serial_number=None,
-                   stored_serial=None, secret_recipient=None, tags=None, now=None):
+                   stored_serial=None, secret_recipient=None, tags=None, now=None, user_planned=False):
     """Make sure `user_name` has an enabled MFA device; fills `result` as it goes (so a failure half-way
     still reports what was done) and returns it."""
     result.update(_new_result(user_name))
+    label = f"{path}{device_name}"
+    if check_mode and user_planned:
+        # An earlier task of this check-mode run would create the user: it has no device yet, and asking
+        # IAM about a user that does not exist would only fail (after the eventual-consistency retries).
+        result["changed"] = True
+        _set_diff(result, [], [label], f"create virtual MFA device {label} and enable it for the new user {user_name}")
+        return result
     devices = user_mfa_devices(client, user_name)
     if devices:
         return _compliant(result, devices)
 
-    label = f"{path}{device_name}"
     warnings = result.setdefault("warnings", [])
     if seed and serial_number:
         # The serial is that of a device this run (or the previous call) has just seen or created: enable

@@ -48,6 +48,13 @@ options:
     type: list
     elements: str
     default: [Administrators]
+  planned_groups:
+    description:
+      - In check mode, groups that an earlier task of the same run would create (for example the admin group of a new
+        account); they count as existing. Outside check mode every group in O(groups) must exist.
+    type: list
+    elements: str
+    default: []
   purge_groups:
     description: Remove the user from groups not listed in O(groups).
     type: bool
@@ -140,6 +147,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+created:
+  description: Whether the user did not exist before this run (in check mode, whether it would be created).
+  returned: when O(state=present)
+  type: bool
+  sample: true
 user:
   description: The user as it is after the run (as it would be, in check mode). Never holds a password.
   returned: always
@@ -230,6 +242,7 @@ def main():
         path=dict(type="str", default="/"),
         groups=dict(type="list", elements="str", default=["Administrators"]),
         purge_groups=dict(type="bool", default=False),
+        planned_groups=dict(type="list", elements="str", default=[]),
         tags=dict(type="dict"),
         purge_tags=dict(type="bool", default=False),
         permissions_boundary=dict(type="str"),

@@ -63,6 +63,14 @@ options:
         at O(path).
       - Set by the action plugin when it calls the module again after storing a seed.
     type: str
+  user_planned:
+    description:
+      - In check mode, V(true) says that an earlier task of the same run would create O(user_name) (for example
+        M(accountguard.aws.iam_admin_user) reported RV(accountguard.aws.iam_admin_user#module:created)). The task then
+        reports that it would create and enable a device, without asking IAM about a user that does not exist yet.
+      - Ignored outside check mode.
+    type: bool
+    default: false
   stored_serial:
     description:
       - Internal, set by the action plugin from O(secrets_file); do not set it in a task.
@@ -254,6 +262,7 @@ def main():
         # A file name, not a secret: it is read by the action plugin only.
         secrets_file=dict(type="path", no_log=False),
         tags=dict(type="dict"),
+        user_planned=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
@@ -272,7 +281,7 @@ def main():
             ensure_present(
                 client, module.check_mode, result, user_name, device_name, params["path"],
                 seed=params["seed"], serial_number=params["serial_number"], stored_serial=params["stored_serial"],
-                secret_recipient=params["secret_recipient"], tags=params["tags"],
+                secret_recipient=params["secret_recipient"], tags=params["tags"], user_planned=params["user_planned"],
             )
     except AccountGuardError as e:
         for warning in result.pop("warnings", []):

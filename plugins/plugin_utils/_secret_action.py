@@ -125,6 +125,8 @@ class SecretActionBase(ActionBase):
     def _merge(first, follow):
         merged = dict(follow)
         merged["changed"] = bool(first.get("changed") or follow.get("changed"))
+        if "created" in first or "created" in follow:
+            merged["created"] = bool(first.get("created") or follow.get("created"))
         if first.get("secrets_stored"):
             merged["secrets_stored"] = first["secrets_stored"]
         if "diff" in first or "diff" in follow:

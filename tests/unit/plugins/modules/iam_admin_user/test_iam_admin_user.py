@@ -56,6 +56,7 @@ def test_new_user_gets_group_and_a_sealed_generated_password(iam, admins, run, c
     out = run(check_mode=check_mode, name="alice", tags={"team": "platform"}, secret_recipient=recipient.public)
     result = out.result
     assert result["changed"] is True
+    assert result["created"] is True
     assert result["diff"]["before"] == {}
     # Console access comes with the follow-up call once the password is stored (the action plugin merges the diffs).
     assert result["diff"]["after"] == {
@@ -103,6 +104,7 @@ def test_steady_state_is_three_reads_and_no_change(iam, admins, run, calls, chec
     create_alice(run, Recipient())
     result = run(check_mode=check_mode, name="alice", secret_recipient=Recipient().public).result
     assert result["changed"] is False
+    assert result["created"] is False
     assert sorted(calls.calls) == ["GetLoginProfile", "GetUser", "ListGroupsForUser"]
     assert result["diff"]["before"] == result["diff"]["after"]
     assert "pending" not in result
