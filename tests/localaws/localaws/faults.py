@@ -8,7 +8,8 @@ answered here and never reaches moto, so it changes nothing.
 import random
 import threading
 
-CONFIG_KEYS = ("throttle_fraction", "seed", "throttle_actions", "throttle_nth", "after_create")
+CONFIG_KEYS = ("throttle_fraction", "seed", "throttle_actions", "throttle_nth", "after_create", "hold_after")
+MAX_HOLD_SECONDS = 600
 
 
 def validate(config):
@@ -33,6 +34,11 @@ def validate(config):
     after = config.get("after_create", {})
     if not isinstance(after, dict) or not all(isinstance(code, str) and code for code in after.values()):
         raise ValueError("after_create must map create action names to error codes")
+    hold = config.get("hold_after", {})
+    if not isinstance(hold, dict) or not all(
+        isinstance(t, (int, float)) and not isinstance(t, bool) and 0 < t <= MAX_HOLD_SECONDS for t in hold.values()
+    ):
+        raise ValueError(f"hold_after must map action names to seconds (0 < seconds <= {MAX_HOLD_SECONDS})")
 
 
 class FaultEngine:
@@ -79,6 +85,14 @@ class FaultEngine:
             if fraction and (actions is None or action in actions) and self._rng.random() < fraction:
                 return "Throttling"
         return None
+
+    def hold_for(self, request, response):
+        """Seconds to keep the answer of a successful call back after it took effect (hold_after), else 0.
+        Lets a test stop the client in the window between an AWS change and the client learning of it."""
+        if not response.ok:
+            return 0
+        with self._lock:
+            return self._config.get("hold_after", {}).get(request.action, 0)
 
     def observe(self, request, response):
         """After a successful create listed in after_create, arm one error for the account's next IAM call."""

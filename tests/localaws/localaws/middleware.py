@@ -1,14 +1,15 @@
-"""The WSGI middleware in front of moto: control endpoints, faults, IAM extensions, request log.
+"""The WSGI middleware in front of moto: control endpoints, faults, IAM and STS extensions, request log.
 
 Every AWS call is parsed once, checked against the injected faults, answered by an IAM
 extension or by moto, and recorded (without secrets or response bodies).
 """
 
 import sys
+import time
 import traceback
 from dataclasses import dataclass
 
-from localaws import control, motoglue, responses
+from localaws import control, motoglue, responses, sts
 from localaws.awsrequest import parse_request
 from localaws.iam import HANDLERS
 
@@ -77,11 +78,16 @@ class LocalAWSApp:
             answer = self._answer(request, environ)
             self.state.faults.observe(request, answer)
         self.state.log.add(request, answer, fault=bool(fault))
+        hold = 0 if fault else self.state.faults.hold_for(request, answer)
+        if hold:
+            time.sleep(hold)  # logged first: a test sees the call took effect while its client still waits
         return answer
 
     def _answer(self, request, environ):
         call = Call(request, self.state, environ, self.moto)
         handler = HANDLERS.get(request.action) if request.service == "iam" else None
+        if request.service == "sts":
+            handler = sts.HANDLERS.get(request.action)
         if handler is None:
             return call.forward()
         try:

@@ -129,3 +129,32 @@ def test_reset_forgets_used_totp_codes():
     assert state.counters_used(key, (11, 12))
     state.reset()
     assert not state.counters_used(key, (10, 11))
+
+
+def test_hold_after_applies_and_logs_the_call_before_answering(aws, iam):
+    import threading
+    import time
+
+    aws.control.set_faults(hold_after={"CreateUser": 2})
+    done = {}
+
+    def create():
+        done["user"] = iam.create_user(UserName="alice")["User"]["UserName"]
+
+    started = time.monotonic()
+    worker = threading.Thread(target=create)
+    worker.start()
+    while not [r for r in aws.control.requests() if r["action"] == "CreateUser"]:
+        assert time.monotonic() - started < 1.5, "the held call was not logged at once"
+        time.sleep(0.05)
+    assert "user" not in done  # the answer is still held back
+    assert aws.client("iam").get_user(UserName="alice")["User"]["UserName"] == "alice"  # yet the user exists
+    worker.join(10)
+    assert done["user"] == "alice"
+    assert time.monotonic() - started >= 2
+
+
+@pytest.mark.parametrize("bad", [{"CreateUser": 0}, {"CreateUser": 601}, {"CreateUser": True}, ["CreateUser"]])
+def test_hold_after_rejects_bad_values(aws, bad):
+    with pytest.raises(ControlError, match="hold_after"):
+        aws.control.set_faults(hold_after=bad)
