@@ -1,52 +1,103 @@
 #!/usr/bin/env bash
-# make demo: start the local AWS, run the collection's modules against it (apply, apply again, check mode),
-# show that the secrets file is vaulted, and stop the local AWS. Everything stays in .cache/demo.
+# make demo: an AWS organization on the local AWS brought to the baseline by playbooks/baseline.yml,
+# proven idempotent, scanned for drift, drifted behind the playbook's back, scanned again. Everything
+# stays in .cache/demo; the local AWS is stopped at the end.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 export ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
-export ANSIBLE_PYTHON_INTERPRETER=$ROOT/.venv/bin/python
+export ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=1 ANSIBLE_DEPRECATION_WARNINGS=0
+# The management account's credentials; the playbook assumes OrganizationAccountAccessRole in each member.
+export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=local-aws-accepts-any-secret AWS_DEFAULT_REGION=us-east-1
 unset AWS_PROFILE AWS_SESSION_TOKEN
 DEMO=$ROOT/.cache/demo
 rm -rf "$DEMO" && mkdir -p "$DEMO"
+started=$SECONDS
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+mutating_calls() { python - "$URL" <<'PY'
+import sys
+from localaws.client import Control
+writes = Control(sys.argv[1]).mutating_requests()
+print(f"mutating AWS calls during the drift scan: {len(writes)}")
+sys.exit(1 if writes else 0)
+PY
+}
+clear_log() { python -c 'import sys; from localaws.client import Control; Control(sys.argv[1]).clear_requests()' "$URL"; }
+# The per-account summary and the recap: what a person reads at the end of a run.
+tail_of_run() { sed -n '/TASK \[Summary per account\]/,$p' | grep -vE '^(TASK \[Fail the accounts|skipping:|\s*$)'; }
 
-say "Starting the local AWS (moto + the IAM behaviour our modules rely on) on 127.0.0.1"
+say "Starting the local AWS (moto + the IAM behaviour accountguard relies on) on 127.0.0.1"
 URL=$(python -m localaws start --state-dir "$DEMO/localaws")
 trap 'say "Stopping the local AWS"; python -m localaws stop --state-dir "$DEMO/localaws"' EXIT
 echo "local AWS at $URL"
+
+say "Creating an AWS organization: management account 123456789012 and three member accounts"
+python demo/organization.py "$URL"
+
+say "The organization as an Ansible inventory (plugin accountguard.aws.aws_organizations)"
+cat >"$DEMO/org.aws_organizations.yml" <<EOF
+plugin: accountguard.aws.aws_organizations
+endpoint_url: $URL
+region: us-east-1
+hostname: name
+exclude_management_account: true
+EOF
+cat "$DEMO/org.aws_organizations.yml"
+ansible-inventory -i "$DEMO/org.aws_organizations.yml" --graph
+INVENTORY=$DEMO/org.aws_organizations.yml
 
 say "Creating a throw-away vault password for this demo ($DEMO/vault-pass)"
 python -c 'import secrets; print(secrets.token_urlsafe(24))' >"$DEMO/vault-pass"
 chmod 600 "$DEMO/vault-pass"
 
-playbook() { ansible-playbook -i localhost, demo/modules.yml -e "localaws_url=$URL" --vault-password-file "$DEMO/vault-pass" "$@"; }
+baseline() {
+  ansible-playbook -i "$INVENTORY" playbooks/baseline.yml -e @demo/baseline-vars.yml \
+    -e "account_baseline_aws_endpoint_url=$URL" -e "account_baseline_secrets_dir=$DEMO/secrets" --forks 3 "$@"
+}
 
-say "1/3 Apply: root facts, admin group, admin user, virtual MFA"
-playbook --diff
+say "1/6 Apply: root facts, admin group, admin users, virtual MFA, in every account (3 forks)"
+baseline --vault-password-file "$DEMO/vault-pass" | tail_of_run
 
-say "2/3 Apply again: nothing to change (changed=0)"
-playbook 2>&1 | tail -n 3
+say "2/6 Apply again: nothing to change (changed=0 in every account)"
+baseline --vault-password-file "$DEMO/vault-pass" | tail_of_run
 
-say "3/3 Drift scan: check mode with --diff makes no AWS change and finds nothing pending"
-python - "$URL" <<'PY'
+say "3/6 Drift scan (--check --diff, no vault password needed): no drift, no AWS change"
+clear_log
+baseline --check --diff | tail_of_run
+mutating_calls
+
+DRIFTED=$(ansible-inventory -i "$INVENTORY" --host prod-web | python -c 'import json, sys; print(json.load(sys.stdin)["aws_account_id"])')
+say "4/6 Behind the playbook's back: alice's MFA device in prod-web ($DRIFTED) is deactivated and deleted"
+python - "$URL" "$DRIFTED" <<'PY'
 import sys
-from localaws.client import Control
-Control(sys.argv[1]).clear_requests()
-PY
-playbook --check --diff 2>&1 | tail -n 3
-python - "$URL" <<'PY'
-import sys
-from localaws.client import Control
-writes = Control(sys.argv[1]).mutating_requests()
-print(f"mutating AWS calls during the check-mode run: {len(writes)}")
-sys.exit(1 if writes else 0)
+from localaws.endpoint import Endpoint
+iam = Endpoint(sys.argv[1]).client("iam", account_id=sys.argv[2])
+for device in iam.list_mfa_devices(UserName="alice")["MFADevices"]:
+    iam.deactivate_mfa_device(UserName="alice", SerialNumber=device["SerialNumber"])
+    iam.delete_virtual_mfa_device(SerialNumber=device["SerialNumber"])
+    print(f"deleted {device['SerialNumber']}")
 PY
 
-say "The secrets file is Ansible Vault encrypted (mode 0600); its keys, without their values:"
-for f in "$DEMO"/secrets/*/*.yml; do
-  ls -l "$f"
-  head -c 40 "$f"; echo "..."
-  ansible-vault view --vault-password-file "$DEMO/vault-pass" "$f" | sed -E 's/^([a-z_]+):.*/  \1: <hidden>/'
-  echo "read it yourself with: ansible-vault view --vault-password-file $DEMO/vault-pass $f"
-done
+say "5/6 Drift scan again: exactly that is reported (prod-web, alice's MFA device), nothing else"
+clear_log
+baseline --check --diff >"$DEMO/drift-scan.log"
+sed -n '/TASK \[.*virtual MFA device/,/^TASK/p' "$DEMO/drift-scan.log" | grep -vE '^(TASK|ok:|skipping:|\s*$)'
+tail_of_run <"$DEMO/drift-scan.log"
+mutating_calls
+
+say "6/6 Apply repairs it (a new device, its seed stored in the vault first), then the scan is clean"
+baseline --vault-password-file "$DEMO/vault-pass" | tail_of_run
+clear_log
+baseline --check --diff | grep -A4 "^PLAY RECAP"
+mutating_calls
+
+say "Secrets are Ansible Vault files, mode 0600, one per user and account:"
+find "$DEMO/secrets" -type f -exec ls -l {} \;
+FILE=$DEMO/secrets/$DRIFTED/alice.yml
+echo
+echo "Read one yourself with:"
+echo "  ansible-vault view --vault-password-file $DEMO/vault-pass $FILE"
+echo "What it holds (values hidden here):"
+ansible-vault view --vault-password-file "$DEMO/vault-pass" "$FILE" | sed -E 's/^([a-z_]+):.*/  \1: <hidden>/'
+echo
+echo "demo finished in $((SECONDS - started)) s"

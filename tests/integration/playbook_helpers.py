@@ -1,10 +1,23 @@
 """Integration test helpers: real ansible-playbook runs of the targets against the local AWS."""
 
+import base64
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
+
+import yaml
+from botocore.exceptions import ClientError
+from cryptography.hazmat.primitives.hashes import SHA1
+from cryptography.hazmat.primitives.twofactor.totp import TOTP
+
+from ansible.parsing.vault import VaultLib
+from ansible.parsing.vault import VaultSecret
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGETS = Path(__file__).resolve().parent / "targets"
@@ -39,11 +52,12 @@ class PlaybookRunner:
             env.pop(key, None)
         return env
 
-    def run(self, playbook, *args, check=True, vault=True, extra_vars=None):
+    def command(self, playbook, *args, vault=True, extra_vars=None, inventory="localhost,"):
+        """The ansible-playbook command line: a target by name, or any playbook by absolute path."""
         cmd = [
             str(Path(sys.executable).parent / "ansible-playbook"),
             str(TARGETS / playbook),
-            "-i", "localhost,",
+            "-i", str(inventory),
             "-e", f"localaws_url={self.aws.url}",
             "-e", f"secrets_dir={self.secrets_dir}",
         ]
@@ -52,10 +66,64 @@ class PlaybookRunner:
         if vault:
             cmd += ["--vault-password-file", str(self.vault_password_file)]
         cmd += list(args)
+        return cmd
+
+    def run(self, playbook, *args, check=True, vault=True, extra_vars=None, inventory="localhost,"):
+        cmd = self.command(playbook, *args, vault=vault, extra_vars=extra_vars, inventory=inventory)
         proc = subprocess.run(cmd, env=self.env(), capture_output=True, text=True, timeout=600, check=False)
         if check and proc.returncode != 0:
             raise AssertionError(f"{' '.join(cmd)} exited {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}")
         return proc
+
+
+def vault_lib(password_file):
+    return VaultLib([("default", VaultSecret(Path(password_file).read_text().strip().encode()))])
+
+
+def decrypt_yaml(path, password_file):
+    """A secrets file as the operator reads it (ansible-vault view), decrypted independently of the collection."""
+    return yaml.safe_load(vault_lib(password_file).decrypt(Path(path).read_bytes()))
+
+
+def code(seed, counter):
+    """An independent TOTP (RFC 6238, SHA1, 6 digits, 30 s), not the collection's."""
+    key = base64.b32decode(seed + "=" * (-len(seed) % 8))
+    return TOTP(key, 6, SHA1(), 30, enforce_key_length=False).generate(counter * 30).decode("ascii")
+
+
+def codes_between(seed, start, end):
+    """Every code of `seed` in the windows from `start` to `end` (unix times), one window either side."""
+    return {code(seed, c) for c in range(int(start) // 30 - 1, int(end) // 30 + 2)}
+
+
+def appears(code_text, text):
+    """A code as a token of its own (not six digits inside a longer number such as a timestamp)."""
+    return re.search(rf"(?<!\d){code_text}(?!\d)", text) is not None
+
+
+def seed_is_the_devices(iam, seed, serial, user):
+    """The local AWS accepts codes of `seed` for the device (the next two windows, which no enable used) and
+    rejects another seed's: an independent proof that `seed` is the device's."""
+    now = int(time.time()) // 30
+    other = base64.b32encode(os.urandom(40)).decode("ascii")
+    with pytest.raises(ClientError) as err:
+        iam.resync_mfa_device(UserName=user, SerialNumber=serial, AuthenticationCode1=code(other, now + 1), AuthenticationCode2=code(other, now + 2))
+    assert err.value.response["Error"]["Code"] == "InvalidAuthenticationCode"
+    iam.resync_mfa_device(UserName=user, SerialNumber=serial, AuthenticationCode1=code(seed, now + 1), AuthenticationCode2=code(seed, now + 2))
+
+
+def recaps(proc):
+    """The PLAY RECAP counters of every host: {host: {'ok': n, 'changed': n, 'failed': n, ...}}."""
+    out = {}
+    lines = proc.stdout.splitlines()
+    start = max((i for i, line in enumerate(lines) if line.startswith("PLAY RECAP")), default=None)
+    if start is None:
+        raise AssertionError(f"no PLAY RECAP in output:\n{proc.stdout}")
+    for line in lines[start + 1:]:
+        if ":" in line and "ok=" in line:
+            host, counters = line.split(":", 1)
+            out[host.strip()] = {k: int(v) for k, v in (item.split("=") for item in counters.split())}
+    return out
 
 
 def recap(proc):

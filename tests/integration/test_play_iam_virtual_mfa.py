@@ -6,42 +6,26 @@ device that ends up enabled proves the module computed the right codes from the 
 
 import base64
 import os
-import re
 import time
 
 import boto3
 import pytest
 import yaml
-from botocore.exceptions import ClientError
-from cryptography.hazmat.primitives.hashes import SHA1
-from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
 from ansible.parsing.vault import VaultLib
 from ansible.parsing.vault import VaultSecret
 
+from playbook_helpers import appears
+from playbook_helpers import code
+from playbook_helpers import codes_between
 from playbook_helpers import four_steps
 from playbook_helpers import recap
+from playbook_helpers import seed_is_the_devices
 
 ACCOUNT = "123456789012"
 USER = "carol"
 SERIAL = f"arn:aws:iam::{ACCOUNT}:mfa/{USER}"
 TARGET = "iam_virtual_mfa.yml"
-
-
-def code(seed, counter):
-    """An independent TOTP (RFC 6238, SHA1, 6 digits, 30 s), not the collection's."""
-    key = base64.b32decode(seed + "=" * (-len(seed) % 8))
-    return TOTP(key, 6, SHA1(), 30, enforce_key_length=False).generate(counter * 30).decode("ascii")
-
-
-def codes_between(seed, start, end):
-    """Every code of `seed` in the windows from `start` to `end` (unix times), one window either side."""
-    return {code(seed, c) for c in range(int(start) // 30 - 1, int(end) // 30 + 2)}
-
-
-def appears(code_text, text):
-    """A code as a token of its own (not six digits inside a longer number such as a timestamp)."""
-    return re.search(rf"(?<!\d){code_text}(?!\d)", text) is not None
 
 
 @pytest.fixture
@@ -79,14 +63,7 @@ def device_serials(iam, status="Any"):
 
 
 def assert_seed_is_the_devices(iam, seed, serial=SERIAL, user=USER):
-    """The local AWS accepts codes of `seed` for the device (the next two windows, which no enable used) and
-    rejects another seed's: an independent proof that `seed` is the device's."""
-    now = int(time.time()) // 30
-    other = base64.b32encode(os.urandom(40)).decode("ascii")
-    with pytest.raises(ClientError) as err:
-        iam.resync_mfa_device(UserName=user, SerialNumber=serial, AuthenticationCode1=code(other, now + 1), AuthenticationCode2=code(other, now + 2))
-    assert err.value.response["Error"]["Code"] == "InvalidAuthenticationCode"
-    iam.resync_mfa_device(UserName=user, SerialNumber=serial, AuthenticationCode1=code(seed, now + 1), AuthenticationCode2=code(seed, now + 2))
+    seed_is_the_devices(iam, seed, serial, user)
 
 
 def actions(aws, mutating_only=False):

@@ -17,13 +17,13 @@ class Control:
         self.url = url.rstrip("/")
         self.timeout = timeout
 
-    def _call(self, method, path, payload=None):
+    def _call(self, method, path, payload=None, timeout=None):
         data = None if payload is None else json.dumps(payload).encode("utf-8")
         request = urllib.request.Request(f"{self.url}/_localaws/{path}", data=data, method=method)
         if data is not None:
             request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as answer:
                 return json.loads(answer.read() or b"null")
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")
@@ -40,8 +40,9 @@ class Control:
         return bool(self._call("GET", "health").get("ok"))
 
     def reset(self):
-        """Reset moto and all local state (root states, faults, request log, TOTP replay memory)."""
-        self._call("POST", "reset")
+        """Reset moto and all local state (root states, faults, request log, TOTP replay memory).
+        Resetting many account backends takes a while on a busy machine, hence the longer timeout."""
+        self._call("POST", "reset", timeout=max(self.timeout, 120))
 
     def set_root(self, account_id, **state):
         """Update an account's root user state (mfa, password, access_keys, signing_certificates,
