@@ -1,0 +1,81 @@
+"""STS AssumeRole and GetSessionToken with real MFA checks.
+
+moto ignores SerialNumber and TokenCode. Real STS, when a call carries them, accepts only a
+device assigned to the calling IAM user and a TOTP code of that device's seed that was not
+used before (AccessDenied otherwise, HTTP 403). Calls without SerialNumber and TokenCode go
+to moto unchanged.
+
+The replay memory is the one EnableMFADevice / ResyncMFADevice use (per account, device and
+seed): a code that enabled a device is not accepted again here, and the other way round.
+"""
+
+import hmac
+import time
+
+from localaws import responses
+from localaws.iam import totp
+
+# Counters c accepted for a TokenCode == TOTP(c), relative to now // STEP: clock drift of one step either way.
+WINDOW = (-1, 0, 1)
+
+NOT_ASSOCIATED = (
+    "MultiFactorAuthentication failed, unable to validate MFA code.  "
+    "Please verify your MFA serial number is valid and associated with this user."
+)
+INVALID_CODE = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+BOTH_NEEDED = "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code."
+BAD_FORMAT = "1 validation error detected: Value at 'tokenCode' failed to satisfy constraint: Member must be exactly 6 digits"
+
+
+def _denied(message):
+    return responses.error("AccessDenied", message, protocol="query", service="sts", status=403)
+
+
+def matching_counter(seed, code, now=None):
+    """Return the counter c within the window whose code is ``code``, else None."""
+    base = int(time.time() if now is None else now) // totp.STEP
+    for counter in (base + offset for offset in WINDOW):
+        if hmac.compare_digest(totp.code_at(seed, counter), code):
+            return counter
+    return None
+
+
+def _calling_user(call):
+    """The IAM user owning the call's access key, or None (unknown keys, AssumeRole sessions, root)."""
+    backend = call.backend
+    key = backend.access_keys.get(call.request.access_key or "")
+    if key is None or not key.user_name:
+        return None
+    return backend.users.get(key.user_name)
+
+
+def check_mfa(call):
+    """Check SerialNumber and TokenCode, if given, before moto answers the call."""
+    serial = call.request.param("SerialNumber")
+    code = call.request.param("TokenCode")
+    if not serial and not code:
+        return call.forward()
+    if not serial or not code:
+        return _denied(BOTH_NEEDED)
+    if not totp.well_formed(code):
+        return responses.error("ValidationError", BAD_FORMAT, protocol="query", service="sts")
+    user = _calling_user(call)
+    if user is None or serial not in user.mfa_devices:
+        return _denied(NOT_ASSOCIATED)
+    device = call.backend.virtual_mfa_devices.get(serial)
+    if device is None:
+        return call.forward()  # a hardware device assigned to the user: any six digits pass, as in EnableMFADevice
+    counter = matching_counter(device.base32_string_seed, code)
+    key = (call.request.account, device.serial_number, device.base32_string_seed)
+    if counter is None or call.state.counters_used(key, (counter,)):
+        return _denied(INVALID_CODE)
+    answer = call.forward()
+    if answer.ok:
+        call.state.use_counters(key, (counter,))
+    return answer
+
+
+HANDLERS = {
+    "AssumeRole": check_mfa,
+    "GetSessionToken": check_mfa,
+}
