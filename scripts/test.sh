@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every test suite of the project: ansible-lint, ansible-test sanity, then pytest over the unit tests,
-# the local AWS's own tests and the integration tests (so pytest's summary is the closing line).
-# Usage: scripts/test.sh [all|unit|localaws|integration|sanity|lint]
+# Every test suite of the project: ansible-lint, ansible-test sanity, the molecule scenarios, then pytest
+# over the unit tests, the local AWS's own tests and the integration tests (so pytest's summary is the
+# closing line).
+# Usage: scripts/test.sh [all|unit|localaws|integration|sanity|lint|molecule]
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
 export PYTHONDONTWRITEBYTECODE=1
@@ -9,6 +10,13 @@ what=${1:-all}
 failed=()
 
 stage() { echo; echo "==> $1"; }
+
+# The role's scenarios (extensions/molecule); each uses the local AWS at LOCALAWS_URL, or starts its own.
+molecule_stage() {
+  stage "molecule test --all"
+  NO_COLOR=1 molecule test --all >.cache/molecule.log 2>&1 && sed -n '/^DETAILS/,$p' .cache/molecule.log \
+    || { cat .cache/molecule.log; failed+=(molecule); }
+}
 
 if [[ $what == all || $what == lint ]]; then
   stage "ansible-lint --profile production"
@@ -19,6 +27,7 @@ if [[ $what == all || $what == sanity ]]; then
   scripts/sanity.sh >.cache/sanity.log 2>&1 && grep -E "^(Running|WARNING: All)" .cache/sanity.log \
     || { grep -vE "is ignored|^(Looking|Collecting|Processing|Downloading|Installing|Successfully|Requirement| +━)" .cache/sanity.log; failed+=(sanity); }
 fi
+[[ $what == molecule ]] && molecule_stage
 suites=()
 case $what in
   all) suites=(tests/unit tests/localaws/tests tests/integration) ;;
@@ -34,6 +43,7 @@ if (( ${#suites[@]} )); then
   export LOCALAWS_URL
   trap 'python -m localaws stop --state-dir .cache/test-localaws' EXIT
   echo "local AWS at $LOCALAWS_URL"
+  [[ $what == all ]] && molecule_stage
   stage "pytest ${suites[*]}"
   python -m pytest -p localaws.pytest_plugin -p no:cacheprovider -q "${suites[@]}" || failed+=(pytest)
 fi
