@@ -280,3 +280,16 @@ def test_no_secret_in_output_or_log_at_vvvv(playbook, aws, tmp_path):
     for text in texts:
         assert "sts_creds" not in text  # the assumed role's session credentials are never shown
         assert "sealed_secret" not in text
+
+
+def test_the_plays_module_defaults_reach_the_role(playbook, aws, tmp_path):
+    # No AWS settings in the environment: endpoint, keys and region come from the play's module_defaults only.
+    inventory = write_inventory(tmp_path, {"acct-1": ACCOUNTS["acct-1"]})
+    env = {k: v for k, v in playbook.env().items() if not k.startswith("AWS_")}
+    proc = subprocess.run(playbook.command("account_baseline.yml", inventory=inventory), env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert recaps(proc)["acct-1"]["changed"] == 3
+    assert stored(playbook, ACCOUNTS["acct-1"])["user_name"] == "alice"
+    sts = [r for r in aws.control.requests() if r["action"] == "AssumeRole"]
+    assert [r["params"]["RoleArn"] for r in sts] == [f"arn:aws:iam::{ACCOUNTS['acct-1']}:role/OrganizationAccountAccessRole"]

@@ -16,7 +16,6 @@ from ansible.parsing.vault import VaultLib
 from ansible.parsing.vault import VaultSecret
 
 from playbook_helpers import appears
-from playbook_helpers import code
 from playbook_helpers import codes_between
 from playbook_helpers import four_steps
 from playbook_helpers import recap
