@@ -99,6 +99,65 @@ def remove_user_from_group(client, name, group):
     return True
 
 
+@IAMErrorHandler.common_error_handler("create group {name}")
+def create_group(client, name, path):
+    return client.create_group(GroupName=name, Path=path, aws_retry=True)["Group"]
+
+
+@IAMErrorHandler.common_error_handler("move group {name} to path {path}")
+@RETRY_NEW_ENTITY
+def update_group_path(client, name, path):
+    client.update_group(GroupName=name, NewPath=path)
+
+
+@IAMErrorHandler.list_error_handler("list the policies attached to group {name}", [])
+@RETRY
+def list_attached_group_policies(client, name):
+    pages = client.get_paginator("list_attached_group_policies").paginate(GroupName=name)
+    return [p["PolicyArn"] for p in pages.build_full_result()["AttachedPolicies"]]
+
+
+@IAMErrorHandler.common_error_handler("attach policy {arn} to group {name}")
+@RETRY_NEW_ENTITY
+def attach_group_policy(client, name, arn):
+    # Only called for policies GetPolicy found: a NoSuchEntity here is the group just created, not yet visible.
+    client.attach_group_policy(GroupName=name, PolicyArn=arn)
+
+
+@IAMErrorHandler.deletion_error_handler("detach policy {arn} from group {name}")
+def detach_group_policy(client, name, arn):
+    client.detach_group_policy(GroupName=name, PolicyArn=arn, aws_retry=True)
+    return True
+
+
+# ---- what must go before DeleteGroup -----------------------------------------------------------
+
+@IAMErrorHandler.list_error_handler("list the members of group {name}", [])
+@RETRY
+def list_group_members(client, name):
+    pages = client.get_paginator("get_group").paginate(GroupName=name)
+    return [u["UserName"] for u in pages.build_full_result()["Users"]]
+
+
+@IAMErrorHandler.list_error_handler("list the inline policies of group {name}", [])
+@RETRY
+def list_group_inline_policies(client, name):
+    pages = client.get_paginator("list_group_policies").paginate(GroupName=name)
+    return pages.build_full_result()["PolicyNames"]
+
+
+@IAMErrorHandler.deletion_error_handler("delete inline policy {policy} of group {name}")
+def delete_group_inline_policy(client, name, policy):
+    client.delete_group_policy(GroupName=name, PolicyName=policy, aws_retry=True)
+    return True
+
+
+@IAMErrorHandler.deletion_error_handler("delete group {name}")
+def delete_group(client, name):
+    client.delete_group(GroupName=name, aws_retry=True)
+    return True
+
+
 # ---- console access ----------------------------------------------------------------------------
 
 @IAMErrorHandler.list_error_handler("get the login profile of user {name}")
