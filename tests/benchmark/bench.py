@@ -1,4 +1,4 @@
-"""Cost per account of each module, against the local AWS: controller CPU and AWS calls per invocation.
+"""Cost per account of each module and of the baseline playbook, against the local AWS: controller CPU and AWS calls.
 
 Run with `make bench` (ACCOUNTS=20 FORKS=2 to change the size). Each account is its own host with its
 own credentials (an IAM user's access key inside that account), so no STS call muddies the figures.
@@ -60,14 +60,19 @@ def prepare_accounts(aws, count):
 def run_play(workdir, module, args, env):
     playbook = workdir / f"{module}.yml"
     playbook.write_text(PLAY.format(module=module, task=TASKS[module]))
+    return run([str(playbook), *args], env, module)
+
+
+def run(args, env, label):
+    """ansible-playbook with `args`: (wall seconds, CPU seconds of all child processes, largest child RSS)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), str(playbook), *args],
+    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), *args],
                           env=env, capture_output=True, text=True, check=False)
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        raise SystemExit(f"{module} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
+        raise SystemExit(f"{label} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, after.ru_maxrss
 
@@ -87,18 +92,47 @@ def main():
                    ANSIBLE_FORKS=str(opts.forks), ANSIBLE_NOCOLOR="1", ANSIBLE_DEPRECATION_WARNINGS="0")
         args = ["-i", str(inventory), "-e", f"localaws_url={aws.url}", "-e", f"secrets_dir={workdir / 'secrets'}",
                 "--vault-password-file", str(workdir / "vault-pass")]
-        print(f"{opts.accounts} accounts, {opts.forks} forks, {os.cpu_count()} cores; figures per account are per module invocation task")
+        print(f"{opts.accounts} accounts, {opts.forks} forks, {os.cpu_count()} cores; figures per account are per module task, then per playbook run")
         print(f"{'module':<16} {'run':<14} {'wall s':>7} {'CPU s':>7} {'CPU s/acct':>10} {'calls/acct':>10} {'child RSS MB':>12}  AWS calls per account")
-        for module, runs in (("ansible.builtin.ping", ("baseline",)), ("root_mfa_facts", ("read",)), ("iam_admin_user", ("first", "steady", "check")),
-                             ("iam_virtual_mfa", ("first", "steady", "check"))):
-            for name in runs:
-                aws.control.clear_requests()
-                wall, cpu, rss = run_play(workdir, module, args + (["--check"] if name == "check" else []), env)
-                actions = collections.Counter(r["action"] for r in aws.control.requests() if r["account"] in hosts)
-                per_account = {a: round(n / opts.accounts, 1) for a, n in sorted(actions.items())}
-                total = sum(actions.values()) / opts.accounts
-                print(f"{module:<16} {name:<14} {wall:>7.1f} {cpu:>7.1f} {cpu / opts.accounts:>10.2f} {total:>10.1f} {rss / 1024:>12.0f}  "
-                      + ", ".join(f"{a} {n:g}" for a, n in per_account.items()))
+        measure_modules(aws, opts, hosts, workdir, args, env)
+        measure_playbook(aws, opts, workdir, env)
+
+
+def report(label, name, wall, cpu, rss, aws, accounts, count):
+    actions = collections.Counter(r["action"] for r in aws.control.requests() if r["account"] in accounts)
+    per_account = {a: round(n / count, 1) for a, n in sorted(actions.items())}
+    total = sum(actions.values()) / count
+    print(f"{label:<16} {name:<14} {wall:>7.1f} {cpu:>7.1f} {cpu / count:>10.2f} {total:>10.1f} {rss / 1024:>12.0f}  "
+          + ", ".join(f"{a} {n:g}" for a, n in per_account.items()))
+
+
+def measure_playbook(aws, opts, workdir, env):
+    """playbooks/baseline.yml over fresh accounts reached through AssumeRole, as users run it: one admin
+    user with console access and MFA per account."""
+    accounts = [f"{200000000000 + index:012d}" for index in range(opts.accounts)]
+    inventory = workdir / "org.json"
+    inventory.write_text(json.dumps({"all": {"hosts": {f"acct-{a}": {"aws_account_id": a} for a in accounts}}}))
+    extra = {"account_baseline_admin_users": [{"name": "alice"}], "account_baseline_aws_endpoint_url": aws.url,
+             "account_baseline_aws_region": "us-east-1", "account_baseline_secrets_dir": str(workdir / "org-secrets")}
+    env = dict(env, AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY="bench-any-secret")
+    args = [str(ROOT / "playbooks" / "baseline.yml"), "-i", str(inventory), "-e", json.dumps(extra)]
+    print()
+    print("playbooks/baseline.yml, per account: AssumeRole, root facts, admin group, alice, alice's MFA device, summary")
+    for name in ("first", "steady", "check"):
+        aws.control.clear_requests()
+        more = ["--check", "--diff"] if name == "check" else ["--vault-password-file", str(workdir / "vault-pass")]
+        wall, cpu, rss = run(args + more, env, "baseline.yml")
+        # AssumeRole is logged in the calling (management) account: count it too.
+        report("baseline.yml", name, wall, cpu, rss, aws, set(accounts) | {"123456789012"}, opts.accounts)
+
+
+def measure_modules(aws, opts, hosts, workdir, args, env):
+    for module, runs in (("ansible.builtin.ping", ("baseline",)), ("root_mfa_facts", ("read",)), ("iam_admin_user", ("first", "steady", "check")),
+                         ("iam_virtual_mfa", ("first", "steady", "check"))):
+        for name in runs:
+            aws.control.clear_requests()
+            wall, cpu, rss = run_play(workdir, module, args + (["--check"] if name == "check" else []), env)
+            report(module, name, wall, cpu, rss, aws, set(hosts), opts.accounts)
 
 
 if __name__ == "__main__":
