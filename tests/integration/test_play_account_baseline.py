@@ -189,6 +189,19 @@ def test_wrong_vault_password_stops_the_account_and_leaves_files_untouched(playb
     assert aws.control.mutating_requests() == []
 
 
+def test_without_a_vault_secret_nothing_that_yields_a_secret_is_created(playbook, aws, tmp_path):
+    inventory = write_inventory(tmp_path, {"acct-1": ACCOUNTS["acct-1"]})
+    aws.control.clear_requests()
+    proc = baseline(playbook, inventory, check=False, vault=False, users=[{"name": "alice"}])
+    assert proc.returncode == 2
+    line = [x for x in summary_lines(proc) if x.startswith("acct-1")][0]
+    assert line.startswith("acct-1: FAILED: account acct-1 (210000000001): Admin users")
+    assert "alice: IAM user 'alice' needs an initial console password, and no vault secret is configured" in line
+    writes = [r["action"] for r in aws.control.mutating_requests()]
+    assert writes == ["CreateGroup", "AttachGroupPolicy"]  # no user, login profile or MFA device
+    assert not playbook.secrets_dir.exists()
+
+
 def test_removed_user_is_deleted_with_its_secrets_file(playbook, aws, tmp_path):
     inventory = write_inventory(tmp_path, {"acct-1": ACCOUNTS["acct-1"]})
     baseline(playbook, inventory, users=[{"name": "alice"}])
