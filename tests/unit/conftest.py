@@ -13,11 +13,14 @@ if str(COLLECTIONS_ROOT) not in sys.path:
 
 
 class FakeTime:
-    """Stands in for the time module inside _root: sleeping advances the clock, nothing really waits."""
+    """Stands in for the time module of the code under test: sleeping advances the clock, nothing really waits."""
 
-    def __init__(self):
-        self.now = 1000.0
+    def __init__(self, now=1000.0):
+        self.now = now
         self.sleeps = []
+
+    def time(self):
+        return self.now
 
     def monotonic(self):
         return self.now
@@ -29,10 +32,18 @@ class FakeTime:
 
 
 @pytest.fixture
-def fake_time(monkeypatch):
+def fake_clock(monkeypatch):
+    """install(module, now=1000.0): replace `module.time` with a FakeTime for the test, and return it."""
+    def install(module, now=1000.0):
+        fake = FakeTime(now)
+        monkeypatch.setattr(module, "time", fake)
+        return fake
+    return install
+
+
+@pytest.fixture
+def fake_time(fake_clock):
     """A fake clock for the credential-report polling in _root: records the pauses, never waits."""
     from ansible_collections.accountguard.aws.plugins.module_utils import _root
 
-    fake = FakeTime()
-    monkeypatch.setattr(_root, "time", fake)
-    return fake
+    return fake_clock(_root)

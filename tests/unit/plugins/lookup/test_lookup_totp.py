@@ -38,27 +38,9 @@ def independent_code(seed, when):
     return TOTP(key, 6, SHA1(), 30, enforce_key_length=False).generate(int(when)).decode("ascii")
 
 
-class FakeClock:
-    """Stands in for the time module inside the lookup: sleeping advances the clock, nothing really waits."""
-
-    def __init__(self, now):
-        self.now = now
-        self.sleeps = []
-
-    def time(self):
-        return self.now
-
-    def sleep(self, seconds):
-        assert seconds > 0
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    fake = FakeClock(T0)
-    monkeypatch.setattr(totp_lookup, "time", fake)
-    return fake
+def clock(fake_clock):
+    return fake_clock(totp_lookup, T0)
 
 
 def make_lookup(vault_secrets=None, basedir=None):
