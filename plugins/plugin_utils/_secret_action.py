@@ -69,6 +69,7 @@ class SecretActionBase(ActionBase):
             recipient = None
             if store is not None and store.can_encrypt and not check_mode:
                 store.check_writable()
+                store.check_same_vault()
                 recipient = Recipient()
                 args["secret_recipient"] = recipient.public
             args.update(self._first_args(stored))

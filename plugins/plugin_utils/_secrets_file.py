@@ -100,6 +100,37 @@ class SecretsFile:
         if not os.access(folder, os.W_OK):
             raise SecretsFileError(f"The secrets folder {folder} for {self.label} is not writable")
 
+    def check_same_vault(self):
+        """A new file must not start a second vault password in a folder (one account's secrets): when this
+        file does not exist yet, one vault file already in its folder must decrypt with the secrets given.
+        Otherwise the run has another vault password than the folder's, and the new secrets would be stored
+        under a password the rest of the team may not have."""
+        if self.exists():
+            return  # load() already proved the secrets open it
+        folder = os.path.dirname(os.path.abspath(self.path))
+        try:
+            names = sorted(n for n in os.listdir(folder) if n.endswith((".yml", ".yaml")) and not n.startswith("."))
+        except OSError:
+            return  # a new folder: nothing to compare with
+        for name in names:
+            try:
+                with open(os.path.join(folder, name), "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue
+            if not is_encrypted(data):
+                continue
+            try:
+                VaultLib(self._secrets).decrypt(data)
+            except (AnsibleVaultError, AnsibleVaultFormatError, ValueError):
+                raise SecretsFileError(
+                    f"The secrets folder {folder} holds {name}, which the vault secret(s) given cannot decrypt: this "
+                    f"run's vault password is not the folder's. Storing the secrets of {self.label} with it would mix "
+                    "vault passwords in one folder; run with the folder's vault password. Stopped before creating "
+                    "anything that yields a secret."
+                ) from None
+            return  # one file that opens is enough
+
     def _encrypt_secret(self):
         best = match_encrypt_secret(self._secrets, encrypt_vault_id=C.DEFAULT_VAULT_ENCRYPT_IDENTITY)
         if not best:

@@ -180,12 +180,15 @@ def test_wrong_vault_password_stops_the_account_and_leaves_files_untouched(playb
     before = secrets_file(playbook, ACCOUNTS["acct-1"], "alice").read_bytes()
     playbook.vault_password_file.write_text("not-the-password\n")
     aws.control.clear_requests()
-    proc = baseline(playbook, inventory, check=False)
+    # carol is new: her file would be the first written with the other password in that folder.
+    proc = baseline(playbook, inventory, check=False, users=USERS + [{"name": "carol"}])
     assert proc.returncode == 2
     line = [x for x in summary_lines(proc) if x.startswith("acct-1")][0]
     assert line.startswith("acct-1: FAILED: account acct-1 (210000000001): Admin users")
-    assert "alice" in line and "vault" in line.lower()
+    assert "alice: The secrets file" in line and "cannot be decrypted with the vault secret(s) given" in line
+    assert "carol: The secrets folder" in line and "holds alice.yml, which the vault secret(s) given cannot decrypt" in line
     assert secrets_file(playbook, ACCOUNTS["acct-1"], "alice").read_bytes() == before
+    assert not secrets_file(playbook, ACCOUNTS["acct-1"], "carol").exists()
     assert aws.control.mutating_requests() == []
 
 

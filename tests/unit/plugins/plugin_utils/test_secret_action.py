@@ -168,6 +168,31 @@ def test_wrong_vault_password_or_corrupt_file_stops_before_any_aws_call(tmp_path
     assert secrets_file.read_bytes() == content
 
 
+def test_a_new_file_is_not_written_with_another_vault_password_than_its_folders(tmp_path):
+    alice = tmp_path / "alice.yml"
+    alice.write_bytes(VaultLib(VAULT).encrypt(b"password: old\n"))
+    fake = FakeModule()
+    action = make_action(AdminUserAction, {"name": "carol", "secrets_file": str(tmp_path / "carol.yml")}, WRONG_VAULT)
+    action._execute_module = fake
+    result = action.run(task_vars={})
+    assert result["failed"] is True
+    assert "holds alice.yml, which the vault secret(s) given cannot decrypt" in result["msg"] and "carol" in result["msg"]
+    assert fake.calls == []
+    assert not (tmp_path / "carol.yml").exists()
+
+
+def test_a_new_file_beside_files_of_the_same_vault_password_is_fine(tmp_path):
+    (tmp_path / "alice.yml").write_bytes(VaultLib(VAULT).encrypt(b"password: old\n"))
+    (tmp_path / "notes.yml").write_text("not a vault file: ignored\n")
+    fake = FakeModule(lambda args: user_result(pending="store_password", sealed_secret=seal(args["secret_recipient"], {"password": PASSWORD})),
+                      lambda args: user_result())
+    action = make_action(AdminUserAction, {"name": "carol", "secrets_file": str(tmp_path / "carol.yml")}, VAULT)
+    action._execute_module = fake
+    result = action.run(task_vars={})
+    assert not result.get("failed"), result
+    assert decrypt(tmp_path / "carol.yml")["password"] == PASSWORD
+
+
 def test_without_a_vault_secret_the_module_gets_no_recipient(tmp_path):
     fake = FakeModule(lambda args: {"changed": False, "failed": True, "msg": "no vault secret is configured"})
     action = make_action(AdminUserAction, {"name": "alice", "secrets_file": str(tmp_path / "a.yml")}, [])
