@@ -14,6 +14,7 @@ from playbook_helpers import ROOT
 from playbook_helpers import appears
 from playbook_helpers import codes_between
 from playbook_helpers import decrypt_yaml
+from playbook_helpers import device_serials
 from playbook_helpers import recaps
 from playbook_helpers import seed_is_the_devices
 
@@ -34,14 +35,18 @@ def write_inventory(tmp_path, accounts, **hostvars):
     return path
 
 
-def baseline(playbook, inventory, *args, users=None, check=True, vault=True, **more_vars):
-    extra = {
+def baseline_vars(playbook, users=None, **more_vars):
+    return {
         "account_baseline_admin_users": USERS if users is None else users,
         "account_baseline_aws_endpoint_url": playbook.aws.url,
         "account_baseline_aws_region": "us-east-1",
         "account_baseline_secrets_dir": str(playbook.secrets_dir),
         **more_vars,
     }
+
+
+def baseline(playbook, inventory, *args, users=None, check=True, vault=True, **more_vars):
+    extra = baseline_vars(playbook, users, **more_vars)
     return playbook.run(BASELINE, *args, inventory=inventory, check=check, vault=vault, extra_vars=extra)
 
 
@@ -60,12 +65,6 @@ def summary_lines(proc):
     return json.loads(text[:text.index("\n}\n") + 2])["msg"]
 
 
-def serials(iam, status="Any"):
-    """The account's virtual MFA devices, without root's."""
-    devices = iam.list_virtual_mfa_devices(AssignmentStatus=status)["VirtualMFADevices"]
-    return [d["SerialNumber"] for d in devices if not d.get("User", {}).get("Arn", "").endswith(":root")]
-
-
 def assert_account_at_baseline(aws, playbook, account):
     iam = aws.client("iam", account_id=account)
     group = iam.get_group(GroupName="Administrators")
@@ -79,7 +78,7 @@ def assert_account_at_baseline(aws, playbook, account):
     serial = f"arn:aws:iam::{account}:mfa/alice"
     assert [d["SerialNumber"] for d in iam.list_mfa_devices(UserName="alice")["MFADevices"]] == [serial]
     assert iam.list_mfa_devices(UserName="bob")["MFADevices"] == []
-    assert serials(iam) == [serial]  # no orphaned device
+    assert device_serials(iam) == [serial]  # no orphaned device
     path = secrets_file(playbook, account, "alice")
     assert path.read_bytes().startswith(b"$ANSIBLE_VAULT;1.1;AES256")
     assert oct(path.stat().st_mode & 0o777) == "0o600"
@@ -213,7 +212,7 @@ def test_removed_user_is_deleted_with_its_secrets_file(playbook, aws, tmp_path):
     assert recaps(gone)["acct-1"]["changed"] == 2  # the user (with its device), its file
     iam = aws.client("iam", account_id=ACCOUNTS["acct-1"])
     assert [u["UserName"] for u in iam.list_users()["Users"]] == []
-    assert serials(iam) == []
+    assert device_serials(iam) == []
     assert not secrets_file(playbook, ACCOUNTS["acct-1"], "alice").exists()
 
 
@@ -235,7 +234,7 @@ def test_run_stopped_between_storing_a_seed_and_enabling_its_device_converges(pl
     seeds = {}
     for account in (ACCOUNTS["acct-1"], ACCOUNTS["acct-2"]):
         iam = aws.client("iam", account_id=account)
-        assert serials(iam, "Unassigned") == [f"arn:aws:iam::{account}:mfa/alice"]
+        assert device_serials(iam, "Unassigned") == [f"arn:aws:iam::{account}:mfa/alice"]
         seeds[account] = stored(playbook, account)["seed"]
     aws.control.clear_faults()
     aws.control.clear_requests()
@@ -251,10 +250,8 @@ def test_run_killed_between_creating_a_device_and_storing_its_seed_converges(pla
     account = ACCOUNTS["acct-1"]
     # The device is created, but its answer (with the seed) is held back while the run is killed.
     aws.control.set_faults(hold_after={"CreateVirtualMFADevice": 120})
-    extra = {"account_baseline_admin_users": USERS, "account_baseline_aws_endpoint_url": aws.url,
-             "account_baseline_aws_region": "us-east-1", "account_baseline_secrets_dir": str(playbook.secrets_dir)}
-    cmd = playbook.command(BASELINE, inventory=inventory, extra_vars=extra)
-    proc = subprocess.Popen(cmd, env=playbook.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    cmd = playbook.command(BASELINE, inventory=inventory, extra_vars=baseline_vars(playbook))
+    proc = subprocess.Popen(cmd, env=playbook.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while not [r for r in aws.control.requests() if r["action"] == "CreateVirtualMFADevice"]:
@@ -262,17 +259,42 @@ def test_run_killed_between_creating_a_device_and_storing_its_seed_converges(pla
             assert time.monotonic() < deadline
             time.sleep(0.1)
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
+        kill_tree(proc.pid)
         proc.wait()
     aws.control.clear_faults()
     iam = aws.client("iam", account_id=account)
-    assert serials(iam, "Unassigned") == [f"arn:aws:iam::{account}:mfa/alice"]  # the orphan
+    assert device_serials(iam, "Unassigned") == [f"arn:aws:iam::{account}:mfa/alice"]  # the orphan
     assert "seed" not in stored(playbook, account)  # its seed never reached the controller
     aws.control.clear_requests()
     baseline(playbook, inventory)
     mfa_calls = [r["action"] for r in aws.control.mutating_requests() if "MFA" in r["action"]]
     assert mfa_calls == ["DeleteVirtualMFADevice", "CreateVirtualMFADevice", "EnableMFADevice"]
     assert_account_at_baseline(aws, playbook, account)
+
+
+def kill_tree(pid):
+    """SIGKILL a process and all its descendants, as a crash of the controller would end them. Ansible's
+    workers start sessions of their own (setsid), so killing the playbook's process group would leave them,
+    and their module processes, running: a held AWS call would later be retried by botocore."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    for member in tree:
+        try:
+            os.kill(member, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def test_no_secret_in_output_or_log_at_vvvv(playbook, aws, tmp_path):
