@@ -14,6 +14,7 @@ import re
 
 from . import _iam
 from ._common import AccountGuardError
+from ._common import reconcile
 from ._common import validate_name
 from ._common import validate_path
 
@@ -107,16 +108,9 @@ def ensure_present(client, check_mode, params):
         changed = True
         if not check_mode:
             _iam.update_group_path(client, name, want["path"])
-    for arn in want["managed_policies"]:
-        if arn not in have["managed_policies"]:
-            changed = True
-            if not check_mode:
-                _iam.attach_group_policy(client, name, arn)
-    for arn in have["managed_policies"]:
-        if arn not in want["managed_policies"]:
-            changed = True
-            if not check_mode:
-                _iam.detach_group_policy(client, name, arn)
+    changed |= reconcile(have["managed_policies"], want["managed_policies"],
+                         lambda arn: _iam.attach_group_policy(client, name, arn),
+                         lambda arn: _iam.detach_group_policy(client, name, arn), check_mode)
 
     return {
         "changed": changed,

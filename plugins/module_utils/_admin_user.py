@@ -14,6 +14,7 @@ from . import _iam
 from ._common import AccountGuardError
 from ._common import account_id_from_arn
 from ._common import error_code
+from ._common import reconcile
 from ._common import validate_name
 from ._common import validate_path
 from ._password import generate_password
@@ -201,16 +202,9 @@ def _apply_user(client, check_mode, name, current, want, before):
                 _iam.put_user_boundary(client, name, want["permissions_boundary"])
             else:
                 _iam.delete_user_boundary(client, name)
-    for group in want["groups"]:
-        if group not in have["groups"]:
-            changed = True
-            if not check_mode:
-                _iam.add_user_to_group(client, name, group)
-    for group in have["groups"]:
-        if group not in want["groups"]:
-            changed = True
-            if not check_mode:
-                _iam.remove_user_from_group(client, name, group)
+    changed |= reconcile(have["groups"], want["groups"],
+                         lambda group: _iam.add_user_to_group(client, name, group),
+                         lambda group: _iam.remove_user_from_group(client, name, group), check_mode)
     return changed, raw_user
 
 

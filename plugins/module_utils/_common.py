@@ -104,3 +104,16 @@ def fail(module, exc, **result):
     if exc.exception is not None:
         module.fail_json_aws(exc.exception, msg=exc.message, **result)
     module.fail_json(msg=exc.message, **result)
+
+
+def reconcile(have, want, add, remove, check_mode):
+    """Bring the collection `have` to `want`: add(item) for each item missing, then remove(item) for each
+    extra one; neither in check mode. Returns whether they differ."""
+    to_add = [item for item in want if item not in have]
+    to_remove = [item for item in have if item not in want]
+    if not check_mode:
+        for item in to_add:
+            add(item)
+        for item in to_remove:
+            remove(item)
+    return bool(to_add or to_remove)

@@ -101,6 +101,12 @@ def appears(code_text, text):
     return re.search(rf"(?<!\d){code_text}(?!\d)", text) is not None
 
 
+def device_serials(iam, status="Any"):
+    """The account's virtual MFA devices other than root's (like real IAM, the local AWS lists no seeds)."""
+    devices = iam.list_virtual_mfa_devices(AssignmentStatus=status)["VirtualMFADevices"]
+    return [d["SerialNumber"] for d in devices if not d.get("User", {}).get("Arn", "").endswith(":root")]
+
+
 def seed_is_the_devices(iam, seed, serial, user):
     """The local AWS accepts codes of `seed` for the device (the next two windows, which no enable used) and
     rejects another seed's: an independent proof that `seed` is the device's."""

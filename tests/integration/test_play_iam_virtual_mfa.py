@@ -12,14 +12,16 @@ import boto3
 import pytest
 import yaml
 
-from ansible.parsing.vault import VaultLib
 from ansible.parsing.vault import VaultSecret
 
 from playbook_helpers import appears
 from playbook_helpers import codes_between
+from playbook_helpers import decrypt_yaml
+from playbook_helpers import device_serials
 from playbook_helpers import four_steps
 from playbook_helpers import recap
 from playbook_helpers import seed_is_the_devices
+from playbook_helpers import vault_lib
 
 ACCOUNT = "123456789012"
 USER = "carol"
@@ -36,7 +38,7 @@ def iam(aws):
 
 
 def vault(playbook):
-    return VaultLib([("default", VaultSecret(playbook.vault_password_file.read_text().strip().encode()))])
+    return vault_lib(playbook.vault_password_file)
 
 
 def secrets_path(playbook, user=USER):
@@ -44,7 +46,7 @@ def secrets_path(playbook, user=USER):
 
 
 def stored(playbook, user=USER):
-    return yaml.safe_load(vault(playbook).decrypt(secrets_path(playbook, user).read_bytes()))
+    return decrypt_yaml(secrets_path(playbook, user), playbook.vault_password_file)
 
 
 def store(playbook, values, user=USER):
@@ -54,11 +56,6 @@ def store(playbook, values, user=USER):
     secret = VaultSecret(playbook.vault_password_file.read_text().strip().encode())
     path.write_bytes(vault(playbook).encrypt(yaml.safe_dump(values).encode(), secret))
     os.chmod(path, 0o600)
-
-
-def device_serials(iam, status="Any"):
-    """The virtual MFA devices of the account (like real IAM, the local AWS lists no seeds)."""
-    return [d["SerialNumber"] for d in iam.list_virtual_mfa_devices(AssignmentStatus=status)["VirtualMFADevices"]]
 
 
 def assert_seed_is_the_devices(iam, seed, serial=SERIAL, user=USER):

@@ -9,9 +9,6 @@ The replay memory is the one EnableMFADevice / ResyncMFADevice use (per account,
 seed): a code that enabled a device is not accepted again here, and the other way round.
 """
 
-import hmac
-import time
-
 from localaws import responses
 from localaws.iam import totp
 
@@ -29,15 +26,6 @@ BAD_FORMAT = "1 validation error detected: Value at 'tokenCode' failed to satisf
 
 def _denied(message):
     return responses.error("AccessDenied", message, protocol="query", service="sts", status=403)
-
-
-def matching_counter(seed, code, now=None):
-    """Return the counter c within the window whose code is ``code``, else None."""
-    base = int(time.time() if now is None else now) // totp.STEP
-    for counter in (base + offset for offset in WINDOW):
-        if hmac.compare_digest(totp.code_at(seed, counter), code):
-            return counter
-    return None
 
 
 def _calling_user(call):
@@ -65,7 +53,7 @@ def check_mfa(call):
     device = call.backend.virtual_mfa_devices.get(serial)
     if device is None:
         return call.forward()  # a hardware device assigned to the user: any six digits pass, as in EnableMFADevice
-    counter = matching_counter(device.base32_string_seed, code)
+    counter = totp.matching_counter(device.base32_string_seed, code, window=WINDOW)
     key = (call.request.account, device.serial_number, device.base32_string_seed)
     if counter is None or call.state.counters_used(key, (counter,)):
         return _denied(INVALID_CODE)

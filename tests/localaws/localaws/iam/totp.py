@@ -29,11 +29,12 @@ def code_at(seed, counter):
     return totp.generate(counter * STEP).decode("ascii")
 
 
-def matching_counter(seed, code1, code2, now=None):
-    """Return counter c if code1, code2 are the codes of c and c + 1 within the window, else None."""
+def matching_counter(seed, *codes, window=WINDOW, now=None):
+    """Return counter c if `codes` are the consecutive codes of c, c + 1, ... for a c within `window`
+    (offsets from now // STEP), else None."""
     base = int(time.time() if now is None else now) // STEP
-    for counter in (base + offset for offset in WINDOW):
-        if hmac.compare_digest(code_at(seed, counter), code1) and hmac.compare_digest(code_at(seed, counter + 1), code2):
+    for counter in (base + offset for offset in window):
+        if all(hmac.compare_digest(code_at(seed, counter + i), code) for i, code in enumerate(codes)):
             return counter
     return None
 
