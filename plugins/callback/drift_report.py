@@ -1,0 +1,200 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the accountguard.aws project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+name: drift_report
+type: aggregate
+short_description: Writes a drift report (JSON, JUnit XML, Markdown) of an account baseline run
+version_added: 0.1.0
+description:
+  - At the end of a run of C(accountguard.aws.baseline) (or of any play using the role C(accountguard.aws.account_baseline)
+    or the modules of this collection), writes one report of every account (host) and baseline item.
+  - 'Baseline items per account: V(root_mfa), V(root_access_keys), V(admin_group), V(admin_group_policy); per admin
+    user: V(user), V(group_membership), V(login_profile), V(mfa_device). An item is V(ok), V(drift) (check mode: a
+    real run would change it), V(changed) (a real run changed it) or V(failed). A root user without MFA (while it has
+    credentials) or with access keys is V(drift) in any mode, with C(repairable: false): only the root user can fix it.'
+  - When a user is missing altogether, its V(user) item holds the whole user and no separate V(group_membership) or
+    V(login_profile) item is listed for it.
+  - Accounts that failed or were unreachable are listed with the error.
+  - 'Files, in O(output_dir): C(<name>.json) (the report: C(clean), C(totals), C(accounts.<host>.items) with
+    before/after from the diff), C(<name>.xml) (JUnit: one testsuite per account, one testcase per account and item;
+    drift is a failure, a failed item or account an error) and C(<name>.md) (a table of accounts by items).'
+  - Run the drift scan with C(--check --diff); before/after come from the diff. Without C(--diff) a changed item is
+    still reported, without before/after.
+  - The report never holds a secret. The modules never return passwords, seeds or codes, and on top of that keys that
+    carry secrets are dropped from every copied value, at any verbosity. Task results of other modules are not read.
+  - It works with any number of forks. A run split into slices (AWX job slicing, C(--limit) batches) writes one report
+    per run; give each its own O(output_dir) or O(name) and merge them with M(accountguard.aws.drift_report_merge).
+  - Fail a pipeline on drift with a one-liner that exits non-zero when the report holds any drift or failed account,
+    and zero otherwise (see EXAMPLES).
+requirements:
+  - Enabled with C(callbacks_enabled = accountguard.aws.drift_report) in the C([defaults]) section of ansible.cfg,
+    or with C(ANSIBLE_CALLBACKS_ENABLED=accountguard.aws.drift_report) in the environment.
+options:
+  output_dir:
+    description: The folder of the report files; created if needed. A relative path is relative to the current folder.
+    type: path
+    default: drift-report
+    env:
+      - name: ACCOUNTGUARD_DRIFT_REPORT_DIR
+    ini:
+      - section: callback_drift_report
+        key: output_dir
+  name:
+    description: The file name of the report files, without extension. Give each slice of a run its own name or folder.
+    type: str
+    default: drift-report
+    env:
+      - name: ACCOUNTGUARD_DRIFT_REPORT_NAME
+    ini:
+      - section: callback_drift_report
+        key: name
+  formats:
+    description: Which files to write.
+    type: list
+    elements: str
+    choices: [json, junit, markdown]
+    default: [json, junit, markdown]
+    env:
+      - name: ACCOUNTGUARD_DRIFT_REPORT_FORMATS
+    ini:
+      - section: callback_drift_report
+        key: formats
+notes:
+  - The report files are written when the playbook ends (also when accounts failed). A run killed before its end
+    writes none, so a missing report file means an incomplete run.
+seealso:
+  - module: accountguard.aws.drift_report_merge
+"""
+
+EXAMPLES = r"""
+# ansible.cfg
+#   [defaults]
+#   callbacks_enabled = accountguard.aws.drift_report
+#   [callback_drift_report]
+#   output_dir = reports
+#
+# The nightly drift scan, then fail the pipeline on drift or failure (jq, or Python without jq):
+#   ANSIBLE_CALLBACKS_ENABLED=accountguard.aws.drift_report \
+#     ansible-playbook -i org.aws_organizations.yml accountguard.aws.baseline --check --diff
+#   jq -e .clean drift-report/drift-report.json
+#   python3 -c 'import json,sys; sys.exit(not json.load(open(sys.argv[1]))["clean"])' drift-report/drift-report.json
+#
+# A run in slices: one report name per slice, then one merged report.
+#   ACCOUNTGUARD_DRIFT_REPORT_NAME=slice-1 ansible-playbook ... --limit 'ou_Prod' --check --diff
+#   ACCOUNTGUARD_DRIFT_REPORT_NAME=slice-2 ansible-playbook ... --limit '!ou_Prod' --check --diff
+#   ansible localhost -m accountguard.aws.drift_report_merge -a "src=drift-report dest=drift-report-all"
+#   jq -e .clean drift-report-all/drift-report.json
+"""
+
+import os
+
+from ansible import context
+from ansible.plugins.callback import CallbackBase
+
+from ansible_collections.accountguard.aws.plugins.module_utils import _drift
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = "aggregate"
+    CALLBACK_NAME = "accountguard.aws.drift_report"
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._accounts = {}
+        self._playbooks = []
+        self._modes = set()
+
+    def _account(self, host):
+        return self._accounts.setdefault(host, {
+            "items": [], "root": None, "root_task": None, "policy": "warn", "summary": None,
+            "account_id": None, "error": None, "unreachable": False,
+        })
+
+    def v2_playbook_on_start(self, playbook):
+        self._playbooks.append(os.path.basename(playbook._file_name))
+
+    def _check_mode(self, task):
+        value = getattr(task, "check_mode", None)
+        return bool(value) if isinstance(value, bool) else bool(context.CLIARGS.get("check", False))
+
+    def _record(self, result):
+        task = result._task
+        data = result._result
+        account = self._account(result._host.get_name())
+        action = getattr(task, "resolved_action", None) or task.action
+        if action not in _drift.ACTIONS:
+            facts = (data.get("ansible_facts") or {}).get("account_baseline_result")
+            if isinstance(facts, dict):
+                account["summary"] = facts
+            return
+        check = self._check_mode(task)
+        self._modes.add("check" if check else "apply")
+        name = task.get_name()
+        if _drift.ACTIONS[action] == "root":
+            facts = (data.get("ansible_facts") or {}).get("root_mfa")
+            if isinstance(facts, dict):
+                account["root"], account["root_task"] = facts, name
+                account["account_id"] = facts.get("account_id") or account["account_id"]
+            return
+        account["items"] += _drift.task_items(action, data, check, name)
+        for sub in [data] + [r for r in data.get("results") or [] if isinstance(r, dict)]:
+            account["account_id"] = account["account_id"] or sub.get("account_id")
+
+    def v2_runner_on_ok(self, result):
+        self._record(result)
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        self._record(result)
+        if ignore_errors:
+            return
+        data = result._result
+        problems = [
+            f"{_drift._loop_name(r) or '?'}: {r.get('msg') or 'failed'}"
+            for r in data.get("results") or [] if isinstance(r, dict) and r.get("failed")
+        ]
+        text = " | ".join(problems) or data.get("msg") or "failed"
+        self._account(result._host.get_name())["error"] = f"{result._task.get_name()}: {text}"
+
+    def v2_runner_on_unreachable(self, result):
+        account = self._account(result._host.get_name())
+        account["unreachable"] = True
+        account["error"] = f"unreachable: {result._result.get('msg') or 'no reason given'}"
+
+    def v2_playbook_on_stats(self, stats):
+        entries = []
+        for host in sorted(set(self._accounts) | set(stats.processed)):
+            account = self._account(host)
+            summary = account["summary"] or {}
+            policy = (summary.get("root_mfa") or {}).get("policy") or account["policy"]
+            items = list(account["items"])
+            if account["root"] is not None:
+                items = _drift.root_items(account["root"], policy, account["root_task"]) + items
+            error = None
+            if account["unreachable"] or stats.failures.get(host) or stats.dark.get(host):
+                error = account["error"] or "failed"
+            if summary.get("status") == "failed":
+                error = summary.get("error") or account["error"] or "failed"
+            entries.append(_drift.account_entry(
+                host, items, account["account_id"] or summary.get("account_id"), summary.get("account_name"),
+                error, account["unreachable"] or bool(stats.dark.get(host)),
+            ))
+        mode = self._modes.pop() if len(self._modes) == 1 else ("mixed" if self._modes else ("check" if context.CLIARGS.get("check") else "apply"))
+        report = _drift.build_report(entries, mode, self._playbooks)
+        directory = os.path.abspath(os.path.expanduser(self.get_option("output_dir")))
+        try:
+            paths = _drift.write_report(report, directory, self.get_option("name"), self.get_option("formats"))
+        except OSError as e:
+            self._display.warning(f"accountguard.aws.drift_report: cannot write the report to {directory}: {e}")
+            return
+        totals = report["totals"]
+        self._display.display(
+            f"Drift report: {totals['accounts']} accounts, {totals['drift']} with drift, {totals['failed']} failed"
+            f" ({'clean' if report['clean'] else 'NOT clean'}): {', '.join(paths)}"
+        )

@@ -1,0 +1,442 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the accountguard.aws project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Internal use only: the drift report of a baseline run, shared by the drift_report callback (which
+builds it from task results) and the drift_report_merge module (which merges the reports of slices).
+
+Pure standard library, so that the module can ship it with AnsiballZ. Hand-written because no library
+knows what our modules' results mean; JUnit XML is written with xml.etree (no maintained JUnit writer
+is part of Ansible's dependencies). Not a public API: may change without notice; the report format
+(FORMAT, VERSION) is the public contract.
+
+A baseline item is one thing an account must have. Per account: root_mfa, root_access_keys,
+admin_group, admin_group_policy. Per admin user: user, group_membership, login_profile, mfa_device.
+When a user is missing altogether, its `user` item carries the whole user (groups and console access
+included) and no separate group_membership / login_profile items are listed for it.
+
+Item status: ok; drift (check mode: a real run would change it; any mode: a root finding the baseline
+cannot repair); changed (a real run changed it); failed (its task failed).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+
+FORMAT = "accountguard.aws.drift_report"
+VERSION = 1
+
+ACCOUNT_ITEMS = ("root_mfa", "root_access_keys", "admin_group", "admin_group_policy")
+USER_ITEMS = ("user", "group_membership", "login_profile", "mfa_device")
+ITEMS = ACCOUNT_ITEMS + USER_ITEMS
+ITEM_TITLES = {
+    "root_mfa": "root MFA",
+    "root_access_keys": "root access keys",
+    "admin_group": "admin group",
+    "admin_group_policy": "admin group policy",
+    "user": "user",
+    "group_membership": "group membership",
+    "login_profile": "login profile",
+    "mfa_device": "MFA device",
+}
+
+ACTIONS = {
+    "accountguard.aws.root_mfa_facts": "root",
+    "accountguard.aws.iam_admin_group": "group",
+    "accountguard.aws.iam_admin_user": "user",
+    "accountguard.aws.iam_virtual_mfa": "mfa",
+}
+
+# Fields of the iam_admin_user diff and the item each belongs to.
+USER_FIELDS = {
+    "user": ("user_name", "path", "tags", "permissions_boundary"),
+    "group_membership": ("groups",),
+    "login_profile": ("console_access", "password_reset"),
+}
+GROUP_FIELDS = {
+    "admin_group": ("group_name", "path"),
+    "admin_group_policy": ("managed_policies",),
+}
+
+# Keys whose values are secrets (or carry them): dropped from everything the report copies. Our modules
+# never put them in a diff; this is the second line of defence for results of other or future versions.
+SECRET_KEYS = frozenset((
+    "password", "initial_password", "seed", "base32_string_seed", "base32stringseed", "otpauth_uri", "qr_code_png",
+    "qrcodepng", "code", "codes", "code1", "code2", "authentication_code1", "authentication_code2", "token_code",
+    "secret_key", "secret_access_key", "aws_secret_key", "aws_secret_access_key", "session_token", "aws_session_token",
+    "security_token", "sts_creds", "credentials", "sealed_secret", "vault_password", "private_key",
+))
+_SECRET_TEXT = (
+    (re.compile(r"otpauth://\S+", re.I), "otpauth://[hidden]"),
+    (re.compile(r"(?i)(password|seed|secret[_ ]?key|session[_ ]?token)(\s*[=:]\s*)\S+"), r"\1\2[hidden]"),
+)
+STATUS_RANK = {"ok": 0, "changed": 1, "drift": 2, "failed": 3}
+
+
+class ReportError(ValueError):
+    """A file that is not a drift report this version can read."""
+
+
+def scrub(value):
+    """A copy of `value` without secret keys, with secret-looking text hidden."""
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items() if str(k).lower() not in SECRET_KEYS}
+    if isinstance(value, (list, tuple)):
+        return [scrub(v) for v in value]
+    if isinstance(value, str):
+        return scrub_text(value)
+    return value
+
+
+def scrub_text(text):
+    for pattern, replacement in _SECRET_TEXT:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _item(kind, status, user=None, before=None, after=None, message=None, repairable=True, task=None):
+    entry = {"item": kind, "user": user, "status": status, "repairable": repairable}
+    if before is not None or after is not None:
+        entry["before"] = scrub(before)
+        entry["after"] = scrub(after)
+    if message:
+        entry["message"] = scrub_text(str(message))
+    if task:
+        entry["task"] = task
+    return entry
+
+
+def _pick(data, fields):
+    return {f: data[f] for f in fields if f in data}
+
+
+def _split_diff(diff, fields_by_item, whole_item, changed, status, user=None, task=None):
+    """Items from a before/after diff: one per group of fields. A missing (or removed) whole thing is one
+    item of kind `whole_item`."""
+    before, after = diff.get("before") or {}, diff.get("after") or {}
+    if not before or not after:
+        if not before and not after:
+            return [_item(whole_item, "ok", user, task=task)]
+        message = "missing" if not before else "to be removed"
+        return [_item(whole_item, status if changed else "ok", user, before or None, after or None, message, task=task)]
+    items = []
+    moved = False
+    for kind, fields in fields_by_item.items():
+        b, a = _pick(before, fields), _pick(after, fields)
+        if a and b != a and changed:
+            moved = True
+            items.append(_item(kind, status, user, b, a, task=task))
+        else:
+            items.append(_item(kind, "ok", user, task=task))
+    if changed and not moved:
+        # Changed, but not in a field the diff shows (an option such as update_password=always).
+        items[0] = _item(whole_item, status, user, before, after, diff.get("after_header") or "changed", task=task)
+    return items
+
+
+def _result_items(role, result, check_mode, task):
+    """The baseline items one result of our modules shows (not root: see root_items)."""
+    status = "drift" if check_mode else "changed"
+    changed = bool(result.get("changed"))
+    if result.get("failed"):
+        user = result.get("user_name") or _loop_name(result)
+        kind = {"group": "admin_group", "user": "user", "mfa": "mfa_device"}[role]
+        return [_item(kind, "failed", user if role != "group" else None, message=result.get("msg") or "failed", task=task)]
+    diff = result.get("diff")
+    if isinstance(diff, list):  # some callers wrap diffs in a list
+        diff = diff[0] if diff else None
+    if role == "group":
+        if diff is None:
+            return [_item("admin_group", status if changed else "ok", message="changed (run with --diff for details)" if changed else None, task=task)]
+        return _split_diff(diff, GROUP_FIELDS, "admin_group", changed, status, task=task)
+    if role == "user":
+        user = _diff_user(diff, "user_name") or (result.get("user") or {}).get("user_name") or _loop_name(result)
+        if diff is None:
+            return [_item("user", status if changed else "ok", user, message="changed (run with --diff for details)" if changed else None, task=task)]
+        return _split_diff(diff, USER_FIELDS, "user", changed, status, user, task=task)
+    user = result.get("user_name") or _diff_user(diff, "user_name") or _loop_name(result)
+    if not changed:
+        return [_item("mfa_device", "ok", user, task=task)]
+    diff = diff or {}
+    return [_item("mfa_device", status, user, diff.get("before"), diff.get("after"), diff.get("after_header") or "changed", task=task)]
+
+
+def _diff_user(diff, key):
+    if not isinstance(diff, dict):
+        return None
+    return (diff.get("after") or {}).get(key) or (diff.get("before") or {}).get(key)
+
+
+def _loop_name(result):
+    item = result.get("item")
+    if isinstance(item, dict):
+        return item.get("name") or item.get("user_name")
+    return item if isinstance(item, str) else None
+
+
+def task_items(action, result, check_mode, task=None):
+    """Baseline items from one task result of `action` (the resolved FQCN); [] for other actions and for
+    root_mfa_facts (whose facts are read with root_items). Loop results give one set per loop item."""
+    role = ACTIONS.get(action)
+    if role in (None, "root"):
+        return []
+    if result.get("skipped"):
+        return []
+    if isinstance(result.get("results"), list):
+        items = []
+        for sub in result["results"]:
+            if isinstance(sub, dict) and not sub.get("skipped"):
+                items += _result_items(role, sub, check_mode, task)
+        return items
+    return _result_items(role, result, check_mode, task)
+
+
+def root_items(facts, policy="warn", task=None):
+    """The two root items from root_mfa_facts' facts. Neither can be repaired by the baseline: only the
+    root user can enable its MFA or delete its access keys."""
+    findings = [f for f in facts.get("findings", []) if "access keys" not in f]
+    if not facts.get("mfa_applicable"):
+        mfa = _item("root_mfa", "ok", message="root user has no credentials: MFA not applicable", repairable=False, task=task)
+    elif facts.get("mfa_enabled"):
+        mfa = _item("root_mfa", "ok", message=f"root MFA {facts.get('mfa_type')}", repairable=False, task=task)
+    elif policy == "ignore":
+        mfa = _item("root_mfa", "ok", message="root user has no MFA (ignored: account_baseline_root_mfa is 'ignore')", repairable=False, task=task)
+    else:
+        mfa = _item(
+            "root_mfa", "drift", None,
+            {"mfa_enabled": False, "mfa_type": facts.get("mfa_type"), "password_present": facts.get("password_present")},
+            {"mfa_enabled": True},
+            "; ".join(findings) + ". Needs the root user: sign in as root and enable MFA",
+            repairable=False, task=task,
+        )
+    if facts.get("access_keys_present"):
+        keys = _item(
+            "root_access_keys", "drift", None, {"access_keys_present": True}, {"access_keys_present": False},
+            "root user has access keys. Needs the root user: delete them (Security credentials)", repairable=False, task=task,
+        )
+    else:
+        keys = _item("root_access_keys", "ok", repairable=False, task=task)
+    return [mfa, keys]
+
+
+def _key(item):
+    return (ITEMS.index(item["item"]) if item["item"] in ITEMS else len(ITEMS), item.get("user") or "", item["item"])
+
+
+def account_entry(host, items, account_id=None, account_name=None, error=None, unreachable=False):
+    """One account of the report. `items`: later entries of the same (item, user) replace earlier ones."""
+    latest = {}
+    for item in items:
+        latest[(item["item"], item.get("user"))] = item
+    listed = sorted(latest.values(), key=_key)
+    if unreachable:
+        status = "unreachable"
+    elif error:
+        status = "failed"
+    else:
+        status = _worst([i["status"] for i in listed], default="ok")
+    return {
+        "account": host,
+        "account_id": account_id,
+        "account_name": account_name,
+        "status": status,
+        "error": scrub_text(str(error)) if error else None,
+        "items": listed,
+    }
+
+
+def _worst(statuses, default):
+    return max(statuses, key=lambda s: STATUS_RANK.get(s, 0), default=default)
+
+
+def now_iso():
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def build_report(accounts, mode, playbooks=(), generated_at=None, sources=None, duplicates=None):
+    """The report from account entries (list). `mode`: check, apply or mixed."""
+    by_name = {a["account"]: a for a in sorted(accounts, key=lambda a: a["account"])}
+    entries = list(by_name.values())
+    items = [i for a in entries for i in a["items"]]
+    totals = {
+        "accounts": len(entries),
+        "ok": sum(a["status"] in ("ok", "changed") for a in entries),
+        "drift": sum(a["status"] == "drift" for a in entries),
+        "failed": sum(a["status"] in ("failed", "unreachable") for a in entries),
+        "items": len(items),
+        "items_drift": sum(i["status"] == "drift" for i in items),
+        "items_changed": sum(i["status"] == "changed" for i in items),
+        "items_failed": sum(i["status"] == "failed" for i in items),
+    }
+    report = {
+        "format": FORMAT,
+        "version": VERSION,
+        "generated_at": generated_at or now_iso(),
+        "mode": mode,
+        "clean": totals["drift"] == 0 and totals["failed"] == 0,
+        "totals": totals,
+        "playbooks": sorted(set(playbooks)),
+        "accounts": by_name,
+    }
+    if sources is not None:
+        report["sources"] = sources
+    if duplicates:
+        report["duplicates"] = sorted(duplicates)
+    return report
+
+
+def load_report(text, where):
+    """A report read from a file; ReportError naming `where` when it is not one."""
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise ReportError(f"{where} is not JSON ({e}).") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ReportError(f"{where} is not a drift report (no \"format\": \"{FORMAT}\").")
+    if data.get("version") != VERSION:
+        raise ReportError(f"{where} is a drift report of version {data.get('version')!r}; this collection reads version {VERSION}.")
+    if not isinstance(data.get("accounts"), dict):
+        raise ReportError(f"{where} has no accounts.")
+    return data
+
+
+def merge_reports(named_reports):
+    """One report from [(name, report)], such as the slices of one run. An account found in several
+    reports is taken from the newest (generated_at) and listed under `duplicates`."""
+    chosen, seen, duplicates = {}, {}, set()
+    modes, playbooks, sources = set(), set(), []
+    for name, report in sorted(named_reports, key=lambda nr: nr[1].get("generated_at") or ""):
+        modes.add(report.get("mode"))
+        playbooks.update(report.get("playbooks") or [])
+        sources.append({"report": name, "generated_at": report.get("generated_at"), "mode": report.get("mode"),
+                        "accounts": len(report["accounts"])})
+        for host, entry in report["accounts"].items():
+            if host in seen:
+                duplicates.add(host)
+            seen[host] = name
+            chosen[host] = entry
+    mode = modes.pop() if len(modes) == 1 else "mixed"
+    return build_report(list(chosen.values()), mode, playbooks, sources=sources, duplicates=duplicates)
+
+
+# ---- renderings --------------------------------------------------------------------------------
+
+def _case_name(item):
+    return f"{item['item']} [{item['user']}]" if item.get("user") else item["item"]
+
+
+def _details(item):
+    parts = []
+    if item.get("message"):
+        parts.append(item["message"])
+    if "before" in item:
+        parts.append("before: " + json.dumps(item["before"], sort_keys=True))
+        parts.append("after: " + json.dumps(item["after"], sort_keys=True))
+    return "\n".join(parts)
+
+
+def render_junit(report):
+    """JUnit XML: one testsuite per account, one testcase per account and baseline item; drift is a
+    failure, a failed item or account an error."""
+    suites = ET.Element("testsuites", name="accountguard.aws drift report")
+    counts = {"tests": 0, "failures": 0, "errors": 0}
+    for host, account in report["accounts"].items():
+        suite = ET.SubElement(suites, "testsuite", name=host)
+        tests = failures = errors = 0
+        if account.get("account_id"):
+            props = ET.SubElement(suite, "properties")
+            ET.SubElement(props, "property", name="account_id", value=str(account["account_id"]))
+        for item in account["items"]:
+            case = ET.SubElement(suite, "testcase", classname=host, name=_case_name(item))
+            tests += 1
+            if item["status"] == "drift":
+                failures += 1
+                summary = item.get("message") or f"{ITEM_TITLES.get(item['item'], item['item'])} drifted"
+                failure = ET.SubElement(case, "failure", type="drift", message=f"{host}: {summary}")
+                failure.text = _details(item)
+            elif item["status"] == "failed":
+                errors += 1
+                error = ET.SubElement(case, "error", type="failed", message=f"{host}: {item.get('message') or 'failed'}")
+                error.text = _details(item)
+            elif item["status"] == "changed":
+                ET.SubElement(case, "system-out").text = "changed by this run\n" + _details(item)
+        if account["status"] in ("failed", "unreachable"):
+            case = ET.SubElement(suite, "testcase", classname=host, name="account")
+            tests += 1
+            errors += 1
+            ET.SubElement(case, "error", type=account["status"], message=f"{host}: {account.get('error') or account['status']}").text = account.get("error")
+        suite.set("tests", str(tests))
+        suite.set("failures", str(failures))
+        suite.set("errors", str(errors))
+        suite.set("skipped", "0")
+        counts["tests"] += tests
+        counts["failures"] += failures
+        counts["errors"] += errors
+    for key, value in counts.items():
+        suites.set(key, str(value))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _cell(items):
+    if not items:
+        return "-"
+    status = _worst([i["status"] for i in items], default="ok")
+    users = sorted({i["user"] for i in items if i["status"] == status and i.get("user")})
+    text = {"ok": "ok", "changed": "changed", "drift": "**drift**", "failed": "**failed**"}.get(status, status)
+    return f"{text}: {', '.join(users)}" if users and status != "ok" else text
+
+
+def _md(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report):
+    """A short summary: one row per account, one column per baseline item."""
+    t = report["totals"]
+    head = (f"**Drift report** ({report['mode']} mode, {report['generated_at']}): {t['accounts']} accounts, "
+            f"{t['ok']} ok, {t['drift']} with drift, {t['failed']} failed.")
+    lines = [head, "", "| account | status | " + " | ".join(ITEM_TITLES[k] for k in ITEMS) + " |",
+             "| --- | --- |" + " --- |" * len(ITEMS)]
+    errors = []
+    for host, account in report["accounts"].items():
+        name = host if not account.get("account_id") or account["account_id"] == host else f"{host} ({account['account_id']})"
+        status = account["status"]
+        cells = [_cell([i for i in account["items"] if i["item"] == kind]) for kind in ITEMS]
+        lines.append(f"| {_md(name)} | {'**' + status + '**' if status in ('drift', 'failed', 'unreachable') else status} | "
+                     + " | ".join(_md(c) for c in cells) + " |")
+        if account.get("error"):
+            errors.append(f"- {_md(name)}: {_md(account['error'])}")
+    if errors:
+        lines += ["", "Failed accounts:", ""] + errors
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS = {"json": ("json", lambda r: json.dumps(r, indent=2, sort_keys=True) + "\n"),
+             "junit": ("xml", render_junit),
+             "markdown": ("md", render_markdown)}
+
+
+def write_report(report, directory, name, formats=("json", "junit", "markdown")):
+    """Write the report's files atomically (mode 0644); returns their paths."""
+    os.makedirs(directory, exist_ok=True)
+    paths = []
+    for fmt in formats:
+        suffix, render = RENDERERS[fmt]
+        path = os.path.join(directory, f"{name}.{suffix}")
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(render(report))
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        paths.append(path)
+    return paths
