@@ -50,24 +50,42 @@ say "Creating a throw-away vault password for this demo ($DEMO/vault-pass)"
 python -c 'import secrets; print(secrets.token_urlsafe(24))' >"$DEMO/vault-pass"
 chmod 600 "$DEMO/vault-pass"
 
+# The drift scans write their report with the collection's callback (JSON, JUnit XML, Markdown).
+scan() {
+  ACCOUNTGUARD_DRIFT_REPORT_DIR=$DEMO/reports ACCOUNTGUARD_DRIFT_REPORT_NAME=$1 ANSIBLE_CALLBACKS_ENABLED=accountguard.aws.drift_report \
+    baseline --check --diff
+}
+# The pipeline's one-liner (jq -e .clean does the same where jq is installed).
+report_is_clean() {
+  echo "\$ python3 -c 'import json,sys; sys.exit(not json.load(open(sys.argv[1]))[\"clean\"])' reports/$1.json"
+  if python3 -c 'import json,sys; sys.exit(not json.load(open(sys.argv[1]))["clean"])' "$DEMO/reports/$1.json"; then
+    echo "exit 0: no drift, no failed account"
+  else
+    echo "exit $?: the report holds drift or a failed account"
+  fi
+}
 baseline() {
   ansible-playbook -i "$INVENTORY" playbooks/baseline.yml -e @demo/baseline-vars.yml \
     -e "account_baseline_aws_endpoint_url=$URL" -e "account_baseline_secrets_dir=$DEMO/secrets" --forks 3 "$@"
 }
 
-say "1/6 Apply: root facts, admin group, admin users, virtual MFA, in every account (3 forks)"
+say "1/7 Apply: root facts, admin group, admin users, virtual MFA, in every account (3 forks)"
 baseline --vault-password-file "$DEMO/vault-pass" | tail_of_run
 
-say "2/6 Apply again: nothing to change (changed=0 in every account)"
+say "2/7 Apply again: nothing to change (changed=0 in every account)"
 baseline --vault-password-file "$DEMO/vault-pass" | tail_of_run
 
-say "3/6 Drift scan (--check --diff, no vault password needed): no drift, no AWS change"
+say "3/7 Drift scan (--check --diff, no vault password needed): no AWS change; the baseline holds"
 clear_log
-baseline --check --diff | tail_of_run
+scan scan-1 | tail_of_run
 mutating_calls
+echo "The drift report ($DEMO/reports/scan-1.md):"
+cat "$DEMO/reports/scan-1.md"
+echo "Only dev-sandbox's root user, with a password and no MFA, is reported: a finding the baseline cannot"
+echo "repair (\"repairable\": false), since only the root user can enable its MFA."
 
 DRIFTED=$(ansible-inventory -i "$INVENTORY" --host prod-web | python -c 'import json, sys; print(json.load(sys.stdin)["aws_account_id"])')
-say "4/6 Behind the playbook's back: alice's MFA device in prod-web ($DRIFTED) is deactivated and deleted"
+say "4/7 Behind the playbook's back: alice's MFA device in prod-web ($DRIFTED) is deactivated and deleted"
 python - "$URL" "$DRIFTED" <<'PY'
 import sys
 from localaws.endpoint import Endpoint
@@ -78,18 +96,34 @@ for device in iam.list_mfa_devices(UserName="alice")["MFADevices"]:
     print(f"deleted {device['SerialNumber']}")
 PY
 
-say "5/6 Drift scan again: exactly that is reported (prod-web, alice's MFA device), nothing else"
+say "5/7 Drift scan again: exactly that is reported (prod-web, alice's MFA device), nothing else"
 clear_log
-baseline --check --diff >"$DEMO/drift-scan.log"
+scan scan-2 >"$DEMO/drift-scan.log"
 sed -n '/TASK \[.*virtual MFA device/,/^TASK/p' "$DEMO/drift-scan.log" | grep -vE '^(TASK|ok:|skipping:|\s*$)'
 tail_of_run <"$DEMO/drift-scan.log"
 mutating_calls
+cat "$DEMO/reports/scan-2.md"
+echo "The item in the JSON report:"
+python - "$DEMO/reports/scan-2.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+for item in report["accounts"]["prod-web"]["items"]:
+    if item["status"] == "drift":
+        print(json.dumps(item, indent=2, sort_keys=True))
+PY
+report_is_clean scan-2
 
-say "6/6 Apply repairs it (a new device, its seed stored in the vault first), then the scan is clean"
+say "6/7 Apply repairs it (a new device, its seed stored in the vault first)"
 baseline --vault-password-file "$DEMO/vault-pass" | tail_of_run
+
+SANDBOX=$(ansible-inventory -i "$INVENTORY" --host dev-sandbox | python -c 'import json, sys; print(json.load(sys.stdin)["aws_account_id"])')
+say "7/7 dev-sandbox's root user enables MFA (simulated in the local AWS); now the scan is clean"
+python -c 'import sys; from localaws.client import Control; Control(sys.argv[1]).set_root(sys.argv[2], mfa="hardware")' "$URL" "$SANDBOX"
 clear_log
-baseline --check --diff | grep -A4 "^PLAY RECAP"
+scan scan-3 | grep -A4 "^PLAY RECAP"
 mutating_calls
+cat "$DEMO/reports/scan-3.md"
+report_is_clean scan-3
 
 say "Secrets are Ansible Vault files, mode 0600, one per user and account:"
 find "$DEMO/secrets" -type f -exec ls -l {} \;
