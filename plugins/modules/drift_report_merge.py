@@ -47,6 +47,7 @@ attributes:
     description: Reads and merges the reports and returns the totals, without writing any file.
   diff_mode:
     support: none
+    description: Writes report files; there is nothing to show as a diff.
   platform:
     platforms: posix
     support: full
@@ -160,7 +161,7 @@ def main():
         changed=not module.check_mode,
         clean=merged["clean"],
         totals=merged["totals"],
-        reports=[path for path, _ in reports],
+        reports=[path for path, _report in reports],
         duplicates=merged.get("duplicates", []),
         files=files,
     )

@@ -96,6 +96,36 @@ def main():
         print(f"{'module':<16} {'run':<14} {'wall s':>7} {'CPU s':>7} {'CPU s/acct':>10} {'calls/acct':>10} {'child RSS MB':>12}  AWS calls per account")
         measure_modules(aws, opts, hosts, workdir, args, env)
         measure_playbook(aws, opts, workdir, env)
+        measure_report_scale(workdir)
+
+
+def measure_report_scale(workdir, accounts=500, users=2):
+    """The drift report's own cost at organization scale, without AWS: build, render and write a report of
+    `accounts` accounts (one item in drift per 50 accounts), then merge it from two slices."""
+    sys.path.insert(0, str(ROOT / ".cache" / "collections"))
+    from ansible_collections.accountguard.aws.plugins.module_utils import _drift
+
+    def item(kind, user=None, drift=False):
+        return {"item": kind, "user": user, "status": "drift" if drift else "ok", "repairable": True}
+
+    entries = []
+    for n in range(accounts):
+        items = [item(k) for k in _drift.ACCOUNT_ITEMS]
+        items += [item(k, f"user{u}", drift=(n % 50 == 0 and k == "mfa_device")) for u in range(users) for k in _drift.USER_ITEMS]
+        entries.append(_drift.account_entry(f"acct-{n:04d}", items, f"{300000000000 + n:012d}"))
+    start = time.process_time()
+    report = _drift.build_report(entries, "check")
+    paths = _drift.write_report(report, str(workdir / "scale"), "all")
+    built = time.process_time() - start
+    halves = [(f"slice-{i}", _drift.build_report(entries[i::2], "check")) for i in (0, 1)]
+    start = time.process_time()
+    merged = _drift.merge_reports(halves)
+    merge_cpu = time.process_time() - start
+    sizes = ", ".join(f"{Path(p).suffix} {Path(p).stat().st_size / 1024:.0f} KiB" for p in paths)
+    print()
+    print(f"drift report of {accounts} accounts x {len(_drift.ACCOUNT_ITEMS) + users * len(_drift.USER_ITEMS)} items: "
+          f"build+write {built * 1000:.0f} ms CPU ({sizes}); merge of 2 slices {merge_cpu * 1000:.0f} ms CPU, "
+          f"{merged['totals']['accounts']} accounts, {merged['totals']['items_drift']} in drift")
 
 
 def report(label, name, wall, cpu, rss, aws, accounts, count):
@@ -118,10 +148,11 @@ def measure_playbook(aws, opts, workdir, env):
     args = [str(ROOT / "playbooks" / "baseline.yml"), "-i", str(inventory), "-e", json.dumps(extra)]
     print()
     print("playbooks/baseline.yml, per account: AssumeRole, root facts, admin group, alice, alice's MFA device, summary")
-    for name in ("first", "steady", "check"):
+    report_env = dict(env, ANSIBLE_CALLBACKS_ENABLED="accountguard.aws.drift_report", ACCOUNTGUARD_DRIFT_REPORT_DIR=str(workdir / "reports"))
+    for name in ("first", "steady", "check", "check+report"):
         aws.control.clear_requests()
-        more = ["--check", "--diff"] if name == "check" else ["--vault-password-file", str(workdir / "vault-pass")]
-        wall, cpu, rss = run(args + more, env, "baseline.yml")
+        more = ["--check", "--diff"] if name.startswith("check") else ["--vault-password-file", str(workdir / "vault-pass")]
+        wall, cpu, rss = run(args + more, report_env if name == "check+report" else env, "baseline.yml")
         # AssumeRole is logged in the calling (management) account: count it too.
         report("baseline.yml", name, wall, cpu, rss, aws, set(accounts) | {"123456789012"}, opts.accounts)
 
