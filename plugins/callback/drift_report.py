@@ -30,7 +30,7 @@ description:
   - It works with any number of forks. A run split into slices (AWX job slicing, C(--limit) batches) writes one report
     per run; give each its own O(output_dir) or O(name) and merge them with M(accountguard.aws.drift_report_merge).
   - Fail a pipeline on drift with a one-liner that exits non-zero when the report holds any drift or failed account,
-    and zero otherwise (see EXAMPLES).
+    and zero otherwise (see EXAMPLES). A report of no account at all (an empty inventory or C(--limit)) is not clean.
 requirements:
   - Enabled with C(callbacks_enabled = accountguard.aws.drift_report) in the C([defaults]) section of ansible.cfg,
     or with C(ANSIBLE_CALLBACKS_ENABLED=accountguard.aws.drift_report) in the environment.
@@ -114,7 +114,7 @@ class CallbackModule(CallbackBase):
     def _account(self, host):
         return self._accounts.setdefault(host, {
             "items": [], "root": None, "root_task": None, "policy": "warn", "summary": None,
-            "account_id": None, "error": None, "unreachable": False,
+            "account_id": None, "error": None, "unreachable": False, "failed_items": [],
         })
 
     def v2_playbook_on_start(self, playbook):
@@ -124,7 +124,7 @@ class CallbackModule(CallbackBase):
         value = getattr(task, "check_mode", None)
         return bool(value) if isinstance(value, bool) else bool(context.CLIARGS.get("check", False))
 
-    def _record(self, result):
+    def _record(self, result, failed=False):
         task = result._task
         data = result._result
         account = self._account(result._host.get_name())
@@ -143,24 +143,31 @@ class CallbackModule(CallbackBase):
                 account["root"], account["root_task"] = facts, name
                 account["account_id"] = facts.get("account_id") or account["account_id"]
             return
-        account["items"] += _drift.task_items(action, data, check, name)
-        for sub in [data] + [r for r in data.get("results") or [] if isinstance(r, dict)]:
-            account["account_id"] = account["account_id"] or sub.get("account_id")
+        if isinstance(data.get("results"), list):
+            return  # a loop: each item was recorded by the item callbacks, which know whether it failed
+        account["items"] += _drift.task_items(action, data, check, name, failed)
+        account["account_id"] = account["account_id"] or data.get("account_id")
 
     def v2_runner_on_ok(self, result):
         self._record(result)
+        self._account(result._host.get_name())["failed_items"] = []
+
+    def v2_runner_item_on_ok(self, result):
+        self._record(result)
+
+    def v2_runner_item_on_failed(self, result):
+        self._record(result, failed=True)
+        item = _drift._loop_name(result._result) or result._result.get("_ansible_item_label") or "?"
+        self._account(result._host.get_name())["failed_items"].append(f"{item}: {result._result.get('msg') or 'failed'}")
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        self._record(result)
+        self._record(result, failed=True)
+        account = self._account(result._host.get_name())
+        problems, account["failed_items"] = account["failed_items"], []
         if ignore_errors:
             return
-        data = result._result
-        problems = [
-            f"{_drift._loop_name(r) or '?'}: {r.get('msg') or 'failed'}"
-            for r in data.get("results") or [] if isinstance(r, dict) and r.get("failed")
-        ]
-        text = " | ".join(problems) or data.get("msg") or "failed"
-        self._account(result._host.get_name())["error"] = f"{result._task.get_name()}: {text}"
+        text = " | ".join(problems) or result._result.get("msg") or "failed"
+        account["error"] = f"{result._task.get_name()}: {text}"
 
     def v2_runner_on_unreachable(self, result):
         account = self._account(result._host.get_name())

@@ -64,16 +64,21 @@ GROUP_FIELDS = {
 
 # Keys whose values are secrets (or carry them): dropped from everything the report copies. Our modules
 # never put them in a diff; this is the second line of defence for results of other or future versions.
+# Compared without case, "_" and "-", so that boto3's spellings (SecretAccessKey, AuthenticationCode1) match too.
 SECRET_KEYS = frozenset((
-    "password", "initial_password", "seed", "base32_string_seed", "base32stringseed", "otpauth_uri", "qr_code_png",
-    "qrcodepng", "code", "codes", "code1", "code2", "authentication_code1", "authentication_code2", "token_code",
-    "secret_key", "secret_access_key", "aws_secret_key", "aws_secret_access_key", "session_token", "aws_session_token",
-    "security_token", "sts_creds", "credentials", "sealed_secret", "vault_password", "private_key",
+    "password", "initialpassword", "newpassword", "oldpassword", "seed", "base32stringseed", "otpauthuri", "qrcodepng",
+    "code", "codes", "code1", "code2", "authenticationcode1", "authenticationcode2", "tokencode", "secretkey",
+    "secretaccesskey", "awssecretkey", "awssecretaccesskey", "sessiontoken", "awssessiontoken", "securitytoken",
+    "stscreds", "credentials", "sealedsecret", "vaultpassword", "privatekey",
 ))
+_SECRET_WORDS = r"(?:password|seed|secret[_ -]?(?:access[_ -]?)?key|session[_ -]?token|otpauth[_ -]?uri|token[_ -]?code)"
 _SECRET_TEXT = (
-    (re.compile(r"otpauth://\S+", re.I), "otpauth://[hidden]"),
-    (re.compile(r"(?i)(password|seed|secret[_ ]?key|session[_ ]?token)(\s*[=:]\s*)\S+"), r"\1\2[hidden]"),
+    (re.compile(r"otpauth://[^\s\"',;)}\]]+", re.I), "otpauth://[hidden]"),
+    # password=..., "seed": "...", 'SessionToken': '...': the value goes, the punctuation around it stays.
+    (re.compile(r"(?i)(" + _SECRET_WORDS + r"[\"']?\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s,;)}\]]+)"), r"\1[hidden]"),
 )
+# Characters XML 1.0 cannot hold: a report with them would not parse.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 STATUS_RANK = {"ok": 0, "changed": 1, "drift": 2, "failed": 3}
 
 
@@ -84,12 +89,16 @@ class ReportError(ValueError):
 def scrub(value):
     """A copy of `value` without secret keys, with secret-looking text hidden."""
     if isinstance(value, dict):
-        return {k: scrub(v) for k, v in value.items() if str(k).lower() not in SECRET_KEYS}
+        return {k: scrub(v) for k, v in value.items() if not is_secret_key(k)}
     if isinstance(value, (list, tuple)):
         return [scrub(v) for v in value]
     if isinstance(value, str):
         return scrub_text(value)
     return value
+
+
+def is_secret_key(key):
+    return re.sub(r"[_\-]", "", str(key)).lower() in SECRET_KEYS
 
 
 def scrub_text(text):
@@ -104,10 +113,14 @@ def _item(kind, status, user=None, before=None, after=None, message=None, repair
         entry["before"] = scrub(before)
         entry["after"] = scrub(after)
     if message:
-        entry["message"] = scrub_text(str(message))
+        entry["message"] = xml_safe(scrub_text(str(message)))
     if task:
         entry["task"] = task
     return entry
+
+
+def xml_safe(text):
+    return _NOT_XML.sub("", text)
 
 
 def _pick(data, fields):
@@ -121,7 +134,10 @@ def _split_diff(diff, fields_by_item, whole_item, changed, status, user=None, ta
     if not before or not after:
         if not before and not after:
             return [_item(whole_item, "ok", user, task=task)]
-        message = "missing" if not before else "to be removed"
+        if not before:
+            message = "missing" if status == "drift" else "created"
+        else:
+            message = "to be removed" if status == "drift" else "removed"
         return [_item(whole_item, status if changed else "ok", user, before or None, after or None, message, task=task)]
     items = []
     moved = False
@@ -138,11 +154,16 @@ def _split_diff(diff, fields_by_item, whole_item, changed, status, user=None, ta
     return items
 
 
-def _result_items(role, result, check_mode, task):
+def _failed(result):
+    # ansible-core 2.19+ keeps `failed` out of the results callbacks see; a failed result still has `exception`.
+    return bool(result.get("failed")) or "exception" in result or bool(result.get("failed_when_result"))
+
+
+def _result_items(role, result, check_mode, task, failed=False):
     """The baseline items one result of our modules shows (not root: see root_items)."""
     status = "drift" if check_mode else "changed"
     changed = bool(result.get("changed"))
-    if result.get("failed"):
+    if failed or _failed(result):
         user = result.get("user_name") or _loop_name(result)
         kind = {"group": "admin_group", "user": "user", "mfa": "mfa_device"}[role]
         return [_item(kind, "failed", user if role != "group" else None, message=result.get("msg") or "failed", task=task)]
@@ -178,27 +199,33 @@ def _loop_name(result):
     return item if isinstance(item, str) else None
 
 
-def task_items(action, result, check_mode, task=None):
+def task_items(action, result, check_mode, task=None, failed=False):
     """Baseline items from one task result of `action` (the resolved FQCN); [] for other actions and for
-    root_mfa_facts (whose facts are read with root_items). Loop results give one set per loop item."""
+    root_mfa_facts (whose facts are read with root_items). Loop results give one set per loop item.
+    `failed`: the caller knows the result failed (callbacks are told, the result may not say)."""
     role = ACTIONS.get(action)
     if role in (None, "root"):
         return []
-    if result.get("skipped"):
+    if _skipped(result):
         return []
     if isinstance(result.get("results"), list):
         items = []
         for sub in result["results"]:
-            if isinstance(sub, dict) and not sub.get("skipped"):
+            if isinstance(sub, dict) and not _skipped(sub):
                 items += _result_items(role, sub, check_mode, task)
         return items
-    return _result_items(role, result, check_mode, task)
+    return _result_items(role, result, check_mode, task, failed)
+
+
+def _skipped(result):
+    # ansible-core 2.21 keeps `skipped` out of the results callbacks see (loop items too): only skip_reason is left.
+    return bool(result.get("skipped")) or "skip_reason" in result
 
 
 def root_items(facts, policy="warn", task=None):
     """The two root items from root_mfa_facts' facts. Neither can be repaired by the baseline: only the
     root user can enable its MFA or delete its access keys."""
-    findings = [f for f in facts.get("findings", []) if "access keys" not in f]
+    findings = [f for f in facts.get("findings", []) if f != "root user has access keys"]
     if not facts.get("mfa_applicable"):
         mfa = _item("root_mfa", "ok", message="root user has no credentials: MFA not applicable", repairable=False, task=task)
     elif facts.get("mfa_enabled"):
@@ -244,7 +271,7 @@ def account_entry(host, items, account_id=None, account_name=None, error=None, u
         "account_id": account_id,
         "account_name": account_name,
         "status": status,
-        "error": scrub_text(str(error)) if error else None,
+        "error": xml_safe(scrub_text(str(error))) if error else None,
         "items": listed,
     }
 
@@ -277,7 +304,8 @@ def build_report(accounts, mode, playbooks=(), generated_at=None, sources=None, 
         "version": VERSION,
         "generated_at": generated_at or now_iso(),
         "mode": mode,
-        "clean": totals["drift"] == 0 and totals["failed"] == 0,
+        # A report of no account proves nothing (an empty inventory or --limit): it is not clean.
+        "clean": totals["accounts"] > 0 and totals["drift"] == 0 and totals["failed"] == 0,
         "totals": totals,
         "playbooks": sorted(set(playbooks)),
         "accounts": by_name,
@@ -336,7 +364,7 @@ def _details(item):
     if "before" in item:
         parts.append("before: " + json.dumps(item["before"], sort_keys=True))
         parts.append("after: " + json.dumps(item["after"], sort_keys=True))
-    return "\n".join(parts)
+    return xml_safe("\n".join(parts))
 
 
 def render_junit(report):
@@ -356,11 +384,11 @@ def render_junit(report):
             if item["status"] == "drift":
                 failures += 1
                 summary = item.get("message") or f"{ITEM_TITLES.get(item['item'], item['item'])} drifted"
-                failure = ET.SubElement(case, "failure", type="drift", message=f"{host}: {summary}")
+                failure = ET.SubElement(case, "failure", type="drift", message=xml_safe(f"{host}: {summary}"))
                 failure.text = _details(item)
             elif item["status"] == "failed":
                 errors += 1
-                error = ET.SubElement(case, "error", type="failed", message=f"{host}: {item.get('message') or 'failed'}")
+                error = ET.SubElement(case, "error", type="failed", message=xml_safe(f"{host}: {item.get('message') or 'failed'}"))
                 error.text = _details(item)
             elif item["status"] == "changed":
                 ET.SubElement(case, "system-out").text = "changed by this run\n" + _details(item)
@@ -368,7 +396,8 @@ def render_junit(report):
             case = ET.SubElement(suite, "testcase", classname=host, name="account")
             tests += 1
             errors += 1
-            ET.SubElement(case, "error", type=account["status"], message=f"{host}: {account.get('error') or account['status']}").text = account.get("error")
+            error = xml_safe(str(account.get("error") or account["status"]))
+            ET.SubElement(case, "error", type=account["status"], message=f"{host}: {error}").text = error
         suite.set("tests", str(tests))
         suite.set("failures", str(failures))
         suite.set("errors", str(errors))
