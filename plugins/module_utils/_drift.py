@@ -170,14 +170,18 @@ def _result_items(role, result, check_mode, task, failed=False):
     diff = result.get("diff")
     if isinstance(diff, list):  # some callers wrap diffs in a list
         diff = diff[0] if diff else None
+    if diff is None and role in ("group", "user"):
+        # Without --diff the item cannot be told apart, only the whole group or user.
+        message = None
+        if changed:
+            created = "missing" if check_mode else "created"
+            message = created if result.get("created") else "changed (run with --diff for details)"
+        user = None if role == "group" else (result.get("user") or {}).get("user_name") or _loop_name(result)
+        return [_item("admin_group" if role == "group" else "user", status if changed else "ok", user, message=message, task=task)]
     if role == "group":
-        if diff is None:
-            return [_item("admin_group", status if changed else "ok", message="changed (run with --diff for details)" if changed else None, task=task)]
         return _split_diff(diff, GROUP_FIELDS, "admin_group", changed, status, task=task)
     if role == "user":
         user = _diff_user(diff, "user_name") or (result.get("user") or {}).get("user_name") or _loop_name(result)
-        if diff is None:
-            return [_item("user", status if changed else "ok", user, message="changed (run with --diff for details)" if changed else None, task=task)]
         return _split_diff(diff, USER_FIELDS, "user", changed, status, user, task=task)
     user = result.get("user_name") or _diff_user(diff, "user_name") or _loop_name(result)
     if not changed:

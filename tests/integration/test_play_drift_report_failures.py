@@ -1,0 +1,57 @@
+"""The drift report of a real run in which one account fails: the failed account is listed with its error (JSON,
+JUnit error, Markdown), the others with what the run changed, and the report is not clean."""
+
+import json
+import xml.etree.ElementTree as ET
+
+from playbook_helpers import ROOT
+from playbook_helpers import recaps
+
+BASELINE = ROOT / "playbooks" / "baseline.yml"
+ACCOUNTS = {"good": "230000000001", "no-root-mfa": "230000000002"}
+
+
+def test_a_failed_account_is_reported_with_its_error_and_the_others_with_their_changes(playbook, aws, tmp_path, monkeypatch):
+    aws.control.set_root(ACCOUNTS["good"], mfa="virtual")
+    inventory = tmp_path / "accounts.json"
+    inventory.write_text(json.dumps({"all": {"hosts": {h: {"aws_account_id": a} for h, a in ACCOUNTS.items()}}}))
+    reports = tmp_path / "reports"
+    monkeypatch.setenv("ANSIBLE_CALLBACKS_ENABLED", "accountguard.aws.drift_report")
+    monkeypatch.setenv("ACCOUNTGUARD_DRIFT_REPORT_DIR", str(reports))
+    extra = {
+        "account_baseline_admin_users": [{"name": "alice"}],
+        "account_baseline_aws_endpoint_url": aws.url,
+        "account_baseline_aws_region": "us-east-1",
+        "account_baseline_secrets_dir": str(playbook.secrets_dir),
+        "account_baseline_root_mfa": "require",
+    }
+    proc = playbook.run(BASELINE, "--forks", "2", inventory=inventory, extra_vars=extra, check=False)
+    assert proc.returncode == 2
+    assert recaps(proc)["no-root-mfa"]["failed"] == 1
+
+    report = json.loads((reports / "drift-report.json").read_text())
+    assert report["mode"] == "apply" and report["clean"] is False
+    assert report["totals"]["accounts"] == 2 and report["totals"]["failed"] == 1 and report["totals"]["ok"] == 1
+    failed = report["accounts"]["no-root-mfa"]
+    assert failed["status"] == "failed" and failed["account_id"] == ACCOUNTS["no-root-mfa"]
+    assert "the root user has credentials but no MFA" in failed["error"] and "account_baseline_root_mfa is 'require'" in failed["error"]
+    # What the scan saw before the account stopped: root without MFA, which only the root user can fix.
+    assert [(i["item"], i["status"], i["repairable"]) for i in failed["items"]] == [
+        ("root_mfa", "drift", False), ("root_access_keys", "ok", False)]
+    good = report["accounts"]["good"]
+    assert good["status"] == "changed" and good["error"] is None
+    assert {(i["item"], i["user"], i["status"]) for i in good["items"]} == {
+        ("root_mfa", None, "ok"), ("root_access_keys", None, "ok"), ("admin_group", None, "changed"),
+        ("user", "alice", "changed"), ("mfa_device", "alice", "changed")}
+    assert next(i for i in good["items"] if i["item"] == "user")["message"] == "created"
+
+    junit = ET.parse(reports / "drift-report.xml").getroot()
+    assert (junit.get("tests"), junit.get("failures"), junit.get("errors")) == ("8", "1", "1")  # 5 + 2 items, and the failed account
+    error = junit.find("testsuite[@name='no-root-mfa']/testcase[@name='account']/error")
+    assert error is not None and "root user has credentials but no MFA" in error.get("message")
+    assert junit.find("testsuite[@name='no-root-mfa']/testcase[@name='root_mfa']/failure") is not None
+    assert not junit.findall("testsuite[@name='good']/testcase/failure") and not junit.findall("testsuite[@name='good']/testcase/error")
+
+    markdown = (reports / "drift-report.md").read_text()
+    assert "2 accounts, 1 ok, 0 with drift, 1 failed." in markdown.splitlines()[0]
+    assert any(line.startswith("- no-root-mfa (230000000002): account no-root-mfa") for line in markdown.splitlines())
