@@ -200,6 +200,11 @@ class CallbackModule(CallbackBase):
         except OSError as e:
             self._display.warning(f"accountguard.aws.drift_report: cannot write the report to {directory}: {e}")
             return
+        if not context.CLIARGS.get("diff", False):
+            self._display.warning(
+                "accountguard.aws.drift_report: this run had no --diff, so users and the admin group are reported as whole "
+                "items without before/after; run the drift scan with --check --diff."
+            )
         totals = report["totals"]
         self._display.display(
             f"Drift report: {totals['accounts']} accounts, {totals['drift']} with drift, {totals['failed']} failed"

@@ -221,7 +221,11 @@ def ensure_present(client, check_mode, result, user_name, device_name, path, see
         else:
             warnings.append(f"The unassigned virtual MFA device {orphan} has no stored seed; it was replaced by a new device.")
     header = f"create virtual MFA device {label} and enable it for user {user_name}"
-    if orphan:
+    if orphan and check_mode:
+        # A scan without the vault cannot tell a deactivated device whose seed is stored from a lost one.
+        header = (f"enable the unassigned virtual MFA device {orphan} for user {user_name} from its stored seed, or replace it "
+                  "if its seed is lost (this check-mode run read no stored seed)")
+    elif orphan:
         header = f"delete the unassigned virtual MFA device {orphan} (its seed is lost) and " + header
     if check_mode:
         result["changed"] = True

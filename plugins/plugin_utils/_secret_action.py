@@ -134,4 +134,8 @@ class SecretActionBase(ActionBase):
             before = (first.get("diff") or {}).get("before", (follow.get("diff") or {}).get("before"))
             after = (follow.get("diff") or {}).get("after", (first.get("diff") or {}).get("after"))
             merged["diff"] = {"before": before, "after": after}
+            # The first call's header tells the whole change (create and enable), the follow-up's only its part.
+            header = (first.get("diff") or {}).get("after_header") or (follow.get("diff") or {}).get("after_header")
+            if header:
+                merged["diff"]["after_header"] = header
         return merged

@@ -156,3 +156,11 @@ def four_steps(playbook, aws, name, **kwargs):
     again = recap(playbook.run(name, **kwargs))
     assert again["changed"] == 0, "a second apply must be idempotent"
     return first_check, applied, second_check, again
+
+
+def write_inventory(tmp_path, accounts, **hostvars):
+    """A static inventory of account ids, as a user would list them by hand: {host: account_id}, plus host vars."""
+    hosts = {name: {"aws_account_id": account, **hostvars.get(name, {})} for name, account in accounts.items()}
+    path = tmp_path / "accounts.yml"
+    path.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
+    return path

@@ -17,6 +17,7 @@ from playbook_helpers import decrypt_yaml
 from playbook_helpers import device_serials
 from playbook_helpers import recaps
 from playbook_helpers import seed_is_the_devices
+from playbook_helpers import write_inventory
 
 BASELINE = ROOT / "playbooks" / "baseline.yml"
 ACCOUNTS = {f"acct-{n}": f"21000000000{n}" for n in range(1, 6)}
@@ -25,14 +26,6 @@ USERS = [
     {"name": "bob", "console_access": False, "mfa": False},
 ]
 SECRET_KEYS = {"user_name", "account_id", "sign_in_url", "password", "serial_number", "seed", "otpauth_uri"}
-
-
-def write_inventory(tmp_path, accounts, **hostvars):
-    """A static inventory of account ids, as a user would list them by hand."""
-    hosts = {name: {"aws_account_id": account, **hostvars.get(name, {})} for name, account in accounts.items()}
-    path = tmp_path / "accounts.yml"
-    path.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
-    return path
 
 
 def baseline_vars(playbook, users=None, **more_vars):

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 from playbook_helpers import ROOT
 from playbook_helpers import recaps
+from playbook_helpers import write_inventory
 
 BASELINE = ROOT / "playbooks" / "baseline.yml"
 ACCOUNTS = {"good": "230000000001", "no-root-mfa": "230000000002"}
@@ -13,8 +14,7 @@ ACCOUNTS = {"good": "230000000001", "no-root-mfa": "230000000002"}
 
 def test_a_failed_account_is_reported_with_its_error_and_the_others_with_their_changes(playbook, aws, tmp_path, monkeypatch):
     aws.control.set_root(ACCOUNTS["good"], mfa="virtual")
-    inventory = tmp_path / "accounts.json"
-    inventory.write_text(json.dumps({"all": {"hosts": {h: {"aws_account_id": a} for h, a in ACCOUNTS.items()}}}))
+    inventory = write_inventory(tmp_path, ACCOUNTS)
     reports = tmp_path / "reports"
     monkeypatch.setenv("ANSIBLE_CALLBACKS_ENABLED", "accountguard.aws.drift_report")
     monkeypatch.setenv("ACCOUNTGUARD_DRIFT_REPORT_DIR", str(reports))

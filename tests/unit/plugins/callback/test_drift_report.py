@@ -139,7 +139,8 @@ def summary_fact(host, account, status, error=None, policy="warn"):
 # ---- the callback --------------------------------------------------------------------------------
 
 @pytest.fixture
-def make_callback(tmp_path):
+def make_callback(tmp_path, monkeypatch):
+    monkeypatch.setattr(context, "CLIARGS", ImmutableDict(check=False, diff=True))  # the drift scan's --diff
     if not C.config.has_configuration_definition("callback", NAME):
         C.config.initialize_plugin_configuration_definitions("callback", NAME, yaml.safe_load(drift_report.DOCUMENTATION)["options"])
 
@@ -406,7 +407,7 @@ def test_action_is_recognised_by_its_resolved_name(run):
     (True, [True], "check"), (False, [False], "apply"), (False, [True, False], "mixed"), (True, [], "check"), (False, [], "apply"),
 ])
 def test_mode(run, monkeypatch, check, modes, expected):
-    monkeypatch.setattr(context, "CLIARGS", ImmutableDict(check=check))
+    monkeypatch.setattr(context, "CLIARGS", ImmutableDict(check=check, diff=True))
     for i, task_check in enumerate(modes):
         run.ok("prod", "accountguard.aws.iam_admin_group", group_result(), task_check, name=f"group {i}")
     assert run.end(["prod"])["mode"] == expected
@@ -422,6 +423,15 @@ def test_files_written_with_the_given_name_and_formats(make_callback, tmp_path):
     assert report["accounts"]["prod"]["status"] == "ok"
     assert display.lines == [f"Drift report: 1 accounts, 0 with drift, 0 failed (clean): {out}/slice-2.json, {out}/slice-2.md"]
     assert display.warnings == []
+
+
+def test_a_run_without_diff_is_warned_about(make_callback, tmp_path, monkeypatch):
+    monkeypatch.setattr(context, "CLIARGS", ImmutableDict(check=True, diff=False))
+    callback, display = make_callback(output_dir=str(tmp_path))
+    run = Run(callback, str(tmp_path))
+    baseline(run, "prod", PROD, True)
+    run.end(["prod"])
+    assert len(display.warnings) == 1 and "no --diff" in display.warnings[0]
 
 
 def test_default_files(make_callback, tmp_path, monkeypatch):
