@@ -21,7 +21,8 @@ from ansible_collections.accountguard.aws.plugins.module_utils import _drift
 from ansible_collections.accountguard.aws.plugins.module_utils import _root
 
 NAME = "accountguard.aws.drift_report"
-PROD, DEV = "111111111111", "222222222222"
+PROD = "111111111111"
+DEV = "222222222222"
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 STS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSTSSECRET"
 STS_TOKEN = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN"
