@@ -372,10 +372,12 @@ def assert_slices_merge(playbook, inventory, tmp_path, full):
     hosts = sorted(ACCOUNTS)
     halves = (hosts[: len(hosts) // 2], hosts[len(hosts) // 2:])
     slices = []
+    playbook.aws.control.clear_requests()
     for n, half in enumerate(halves, start=1):
         report = scan(playbook, inventory, tmp_path / "slices", "--limit", ",".join(half), name=f"slice-{n}")[1]
         assert set(report["accounts"]) == set(half)
         slices.append(report)
+    assert playbook.aws.control.mutating_requests() == []
     merged = merge(playbook, tmp_path / "slices", tmp_path / "merged")
     assert set(merged["accounts"]) == set(ACCOUNTS)
     assert "duplicates" not in merged and len(merged["sources"]) == 2
