@@ -113,7 +113,7 @@ class CallbackModule(CallbackBase):
 
     def _account(self, host):
         return self._accounts.setdefault(host, {
-            "items": [], "root": None, "root_task": None, "policy": "warn", "summary": None,
+            "items": [], "root": None, "root_task": None, "summary": None,
             "account_id": None, "error": None, "unreachable": False, "failed_items": [],
         })
 
@@ -179,7 +179,7 @@ class CallbackModule(CallbackBase):
         for host in sorted(set(self._accounts) | set(stats.processed)):
             account = self._account(host)
             summary = account["summary"] or {}
-            policy = (summary.get("root_mfa") or {}).get("policy") or account["policy"]
+            policy = (summary.get("root_mfa") or {}).get("policy") or "warn"  # the role's default
             items = list(account["items"])
             if account["root"] is not None:
                 items = _drift.root_items(account["root"], policy, account["root_task"]) + items
@@ -192,7 +192,8 @@ class CallbackModule(CallbackBase):
                 host, items, account["account_id"] or summary.get("account_id"), summary.get("account_name"),
                 error, account["unreachable"] or bool(stats.dark.get(host)),
             ))
-        mode = self._modes.pop() if len(self._modes) == 1 else ("mixed" if self._modes else ("check" if context.CLIARGS.get("check") else "apply"))
+        modes = self._modes or {"check" if context.CLIARGS.get("check") else "apply"}
+        mode = next(iter(modes)) if len(modes) == 1 else "mixed"
         report = _drift.build_report(entries, mode, self._playbooks)
         directory = os.path.abspath(os.path.expanduser(self.get_option("output_dir")))
         try:

@@ -449,6 +449,7 @@ def render_markdown(report):
     return "\n".join(lines) + "\n"
 
 
+# Report formats: file suffix and renderer (the callback's and the merge module's `formats` choices).
 RENDERERS = {"json": ("json", lambda r: json.dumps(r, indent=2, sort_keys=True) + "\n"),
              "junit": ("xml", render_junit),
              "markdown": ("md", render_markdown)}

@@ -141,7 +141,7 @@ def main():
             src=dict(type="list", elements="path", required=True),
             dest=dict(type="path", required=True),
             name=dict(type="str", default="drift-report"),
-            formats=dict(type="list", elements="str", default=["json", "junit", "markdown"], choices=["json", "junit", "markdown"]),
+            formats=dict(type="list", elements="str", default=list(_drift.RENDERERS), choices=list(_drift.RENDERERS)),
         ),
         supports_check_mode=True,
     )

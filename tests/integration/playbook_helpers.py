@@ -164,3 +164,14 @@ def write_inventory(tmp_path, accounts, **hostvars):
     path = tmp_path / "accounts.yml"
     path.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
     return path
+
+
+def baseline_vars(playbook, users, **more_vars):
+    """The role variables of a baseline run against the local AWS, secrets in the test's folder."""
+    return {
+        "account_baseline_admin_users": users,
+        "account_baseline_aws_endpoint_url": playbook.aws.url,
+        "account_baseline_aws_region": "us-east-1",
+        "account_baseline_secrets_dir": str(playbook.secrets_dir),
+        **more_vars,
+    }

@@ -12,6 +12,7 @@ import yaml
 
 from playbook_helpers import ROOT
 from playbook_helpers import appears
+from playbook_helpers import baseline_vars
 from playbook_helpers import codes_between
 from playbook_helpers import decrypt_yaml
 from playbook_helpers import device_serials
@@ -28,18 +29,8 @@ USERS = [
 SECRET_KEYS = {"user_name", "account_id", "sign_in_url", "password", "serial_number", "seed", "otpauth_uri"}
 
 
-def baseline_vars(playbook, users=None, **more_vars):
-    return {
-        "account_baseline_admin_users": USERS if users is None else users,
-        "account_baseline_aws_endpoint_url": playbook.aws.url,
-        "account_baseline_aws_region": "us-east-1",
-        "account_baseline_secrets_dir": str(playbook.secrets_dir),
-        **more_vars,
-    }
-
-
 def baseline(playbook, inventory, *args, users=None, check=True, vault=True, **more_vars):
-    extra = baseline_vars(playbook, users, **more_vars)
+    extra = baseline_vars(playbook, USERS if users is None else users, **more_vars)
     return playbook.run(BASELINE, *args, inventory=inventory, check=check, vault=vault, extra_vars=extra)
 
 
@@ -243,7 +234,7 @@ def test_run_killed_between_creating_a_device_and_storing_its_seed_converges(pla
     account = ACCOUNTS["acct-1"]
     # The device is created, but its answer (with the seed) is held back while the run is killed.
     aws.control.set_faults(hold_after={"CreateVirtualMFADevice": 120})
-    cmd = playbook.command(BASELINE, inventory=inventory, extra_vars=baseline_vars(playbook))
+    cmd = playbook.command(BASELINE, inventory=inventory, extra_vars=baseline_vars(playbook, USERS))
     proc = subprocess.Popen(cmd, env=playbook.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120

@@ -16,6 +16,7 @@ import pytest
 
 from playbook_helpers import ROOT
 from playbook_helpers import PlaybookRunner
+from playbook_helpers import baseline_vars
 from playbook_helpers import decrypt_yaml
 from playbook_helpers import device_serials
 from playbook_helpers import write_inventory
@@ -156,12 +157,7 @@ def playbook(aws, tmp_path):
 def baseline(playbook, inventory, report_dir, *args, name=None, check=False, vault=True):
     """A run of the baseline playbook; returns (process, report dict, report folder)."""
     playbook.report_dir, playbook.report_name = report_dir, name
-    extra = {
-        "account_baseline_admin_users": USERS,
-        "account_baseline_aws_endpoint_url": playbook.aws.url,
-        "account_baseline_aws_region": "us-east-1",
-        "account_baseline_secrets_dir": str(playbook.secrets_dir),
-    }
+    extra = baseline_vars(playbook, USERS)
     if check:
         args = ("--check", "--diff") + args
     proc = playbook.run(BASELINE, *args, inventory=inventory, vault=vault, extra_vars=extra)

@@ -5,6 +5,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from playbook_helpers import ROOT
+from playbook_helpers import baseline_vars
 from playbook_helpers import recaps
 from playbook_helpers import write_inventory
 
@@ -18,13 +19,7 @@ def test_a_failed_account_is_reported_with_its_error_and_the_others_with_their_c
     reports = tmp_path / "reports"
     monkeypatch.setenv("ANSIBLE_CALLBACKS_ENABLED", "accountguard.aws.drift_report")
     monkeypatch.setenv("ACCOUNTGUARD_DRIFT_REPORT_DIR", str(reports))
-    extra = {
-        "account_baseline_admin_users": [{"name": "alice"}],
-        "account_baseline_aws_endpoint_url": aws.url,
-        "account_baseline_aws_region": "us-east-1",
-        "account_baseline_secrets_dir": str(playbook.secrets_dir),
-        "account_baseline_root_mfa": "require",
-    }
+    extra = baseline_vars(playbook, [{"name": "alice"}], account_baseline_root_mfa="require")
     proc = playbook.run(BASELINE, "--forks", "2", inventory=inventory, extra_vars=extra, check=False)
     assert proc.returncode == 2
     assert recaps(proc)["no-root-mfa"]["failed"] == 1
