@@ -6,14 +6,34 @@ secrets file before the login profile is created with it (see plugin_utils/_secr
 
 from __future__ import annotations
 
+import os
+
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.accountguard.aws.plugins.module_utils import _admin_user
 from ansible_collections.accountguard.aws.plugins.plugin_utils._secret_action import SecretActionBase
 
 
 class ActionModule(SecretActionBase):
+    MODULE = "iam_admin_user"
+    LOGIC = _admin_user
+
     def _label(self, args):
         return f"user {args.get('name') or args.get('user_name')}"
+
+    def _finish(self, args, result):
+        # A removed user's password is of no use to anyone: with forget_secrets its file goes too.
+        path = args.get("secrets_file")
+        if args.get("state") != "absent" or not args.get("forget_secrets") or not path or self._task.check_mode or result.get("failed"):
+            return
+        try:
+            os.unlink(os.path.expanduser(path))
+            result["secrets_removed"] = True
+            result["changed"] = True
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            result.update(failed=True, msg=f"User {args.get('name')} was removed, but its secrets file {path} could not be deleted: {e.strerror}")
 
     def _on_pending(self, pending, result, secret, stored):
         if pending != "store_password":

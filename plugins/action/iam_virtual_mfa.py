@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.accountguard.aws.plugins.module_utils import _mfa
 from ansible_collections.accountguard.aws.plugins.module_utils._totp import otpauth_uri
 from ansible_collections.accountguard.aws.plugins.plugin_utils._secret_action import SecretActionBase
 
 
 class ActionModule(SecretActionBase):
+    MODULE = "iam_virtual_mfa"
+    LOGIC = _mfa
+
     def _label(self, args):
         return f"user {args.get('user_name')}"
 

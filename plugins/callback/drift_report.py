@@ -54,16 +54,13 @@ options:
       - section: callback_drift_report
         key: name
   formats:
-    description: Which files to write.
-    type: list
-    elements: str
-    choices: [json, junit, markdown]
-    default: [json, junit, markdown]
     env:
       - name: ACCOUNTGUARD_DRIFT_REPORT_FORMATS
     ini:
       - section: callback_drift_report
         key: formats
+extends_documentation_fragment:
+  - accountguard.aws.attributes.report_formats
 notes:
   - The report files are written when the playbook ends (also when accounts failed). A run killed before its end
     writes none, so a missing report file means an incomplete run.

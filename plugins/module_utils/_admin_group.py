@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Internal use only: the logic of accountguard.aws.iam_admin_group.
 
-read current state -> validate and compute desired -> diff -> apply (never in check mode) -> normalize.
+read current state -> validate and compute desired -> diff -> apply (never in check mode) -> normalize,
+behind the runner's interface (see _runner.py).
 Steady state costs two reads (GetGroup, ListAttachedGroupPolicies). GetPolicy is asked only about policies
 that are to be attached, so every unknown policy is found before the first change.
 """
@@ -20,6 +21,14 @@ from ._common import validate_path
 
 MAX_GROUP_NAME = 128
 
+ARGUMENT_SPEC = dict(
+    name=dict(type="str", required=True, aliases=["group_name"]),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    path=dict(type="str", default="/"),
+    managed_policies=dict(type="list", elements="str", default=[]),
+    purge_policies=dict(type="bool", default=False),
+)
+
 # arn:<partition>:iam::<account or "aws">:policy/<path><name>
 _POLICY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/[\x21-\x7e]+$")
 
@@ -28,11 +37,11 @@ class BadInput(AccountGuardError):
     """Input rejected before any AWS call (or before any mutating one)."""
 
 
-def validate(params, state="present"):
+def validate(params):
     """All checks that need no AWS call. Raises BadInput naming the group and the item."""
     name = params["name"]
     problems = [validate_name("group name", name, MAX_GROUP_NAME), validate_path("path", params["path"])]
-    if state == "present":
+    if params.get("state", "present") == "present":
         not_arns = [p for p in params["managed_policies"] if not _POLICY_ARN_RE.match(p or "")]
         if not_arns:
             problems.append(
@@ -88,8 +97,9 @@ def _check_policies(client, name, before, want):
         raise BadInput(f"IAM group {name!r}: managed policies {', '.join(missing)} do not exist. Nothing was changed.")
 
 
-def ensure_present(client, check_mode, params):
-    """Returns the result dict (with `diff`; main() drops it outside diff mode)."""
+def ensure_present(run):
+    """Fills run.result (with `diff`; the runner drops it outside diff mode)."""
+    client, check_mode, params = run.client("iam"), run.check_mode, run.params
     name = params["name"]
     current = observe(client, name)
     before = summary(current)
@@ -112,12 +122,7 @@ def ensure_present(client, check_mode, params):
                          lambda arn: _iam.attach_group_policy(client, name, arn),
                          lambda arn: _iam.detach_group_policy(client, name, arn), check_mode)
 
-    return {
-        "changed": changed,
-        "created": current is None,
-        "group": normalize(raw_group, want),
-        "diff": {"before": before, "after": dict(want)},
-    }
+    run.result.update(changed=changed, created=current is None, group=normalize(raw_group, want), diff={"before": before, "after": dict(want)})
 
 
 def group_arn(arn, path, name):
@@ -138,12 +143,14 @@ def normalize(raw_group, shown):
     return group
 
 
-def ensure_absent(client, check_mode, name):
+def ensure_absent(run):
     """Remove the group and what IAM requires gone before DeleteGroup: attached policies, members (the users
     stay) and inline policies."""
+    client, check_mode, name = run.client("iam"), run.check_mode, run.params["name"]
     current = observe(client, name)
     if current is None:
-        return {"changed": False, "group": {}, "diff": {"before": {}, "after": {}}}
+        run.result.update(changed=False, group={}, diff={"before": {}, "after": {}})
+        return
     if not check_mode:
         for arn in current["policies"]:
             _iam.detach_group_policy(client, name, arn)
@@ -152,4 +159,4 @@ def ensure_absent(client, check_mode, name):
         for policy in _iam.list_group_inline_policies(client, name):
             _iam.delete_group_inline_policy(client, name, policy)
         _iam.delete_group(client, name)
-    return {"changed": True, "group": {}, "diff": {"before": summary(current), "after": {}}}
+    run.result.update(changed=True, group={}, diff={"before": summary(current), "after": {}})

@@ -3,18 +3,23 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Internal use only: the logic of accountguard.aws.iam_admin_user.
 
-read current state -> validate and compute desired -> diff -> apply (never in check mode) -> normalize.
+read current state -> validate and compute desired -> diff -> apply (never in check mode) -> normalize,
+behind the runner's interface (see _runner.py).
 Steady state costs three reads (GetUser, ListGroupsForUser, GetLoginProfile); anything else is called
 only when it has something to change or to validate.
 """
 
 from __future__ import annotations
 
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
 from . import _iam
 from ._common import AccountGuardError
 from ._common import account_id_from_arn
 from ._common import error_code
 from ._common import reconcile
+from ._common import require_cryptography
 from ._common import validate_name
 from ._common import validate_path
 from ._password import generate_password
@@ -24,6 +29,28 @@ from ._sealed import seal
 MAX_USER_NAME = 64
 MAX_GROUP_NAME = 128
 
+ARGUMENT_SPEC = dict(
+    name=dict(type="str", required=True, aliases=["user_name"]),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    path=dict(type="str", default="/"),
+    groups=dict(type="list", elements="str", default=["Administrators"]),
+    purge_groups=dict(type="bool", default=False),
+    planned_groups=dict(type="list", elements="str", default=[]),
+    tags=dict(type="dict"),
+    purge_tags=dict(type="bool", default=False),
+    permissions_boundary=dict(type="str"),
+    console_access=dict(type="bool", default=True),
+    password=dict(type="str", no_log=True),
+    update_password=dict(type="str", default="on_create", choices=["on_create", "always"], no_log=False),
+    password_reset_required=dict(type="bool", default=True, no_log=False),
+    min_password_length=dict(type="int", default=20, no_log=False),
+    secrets_file=dict(type="path", no_log=False),
+    # Read by the action plugin only: with state=absent, the secrets file goes once the user is gone.
+    forget_secrets=dict(type="bool", default=False, no_log=False),
+    # A public key: nothing secret, and it must reach the module intact (no_log would mask it).
+    secret_recipient=dict(type="str", no_log=False),
+)
+
 
 class BadInput(AccountGuardError):
     """Input rejected before any AWS call (or before any mutating one)."""
@@ -31,6 +58,10 @@ class BadInput(AccountGuardError):
 
 def validate(params):
     """All checks that need no AWS call. Raises BadInput naming the user and the item."""
+    require_cryptography()
+    if params.get("state") == "absent":
+        # Removing a user needs only its name: what it would have been given does not matter.
+        params = dict(params, groups=[], password=None)
     name = params["name"]
     problems = [validate_name("user name", name, MAX_USER_NAME), validate_path("path", params["path"])]
     problems += [validate_name("group name", g, MAX_GROUP_NAME) for g in params["groups"]]
@@ -48,7 +79,7 @@ def validate(params):
 
 
 def _tags(boto_tags):
-    return {t["Key"]: t["Value"] for t in boto_tags or []}
+    return boto3_tag_list_to_ansible_dict(boto_tags or [])
 
 
 def _boundary(user):
@@ -86,7 +117,13 @@ def summary(state):
 def desired_summary(params, before):
     """What the user must look like, from the parameters and its current summary ({} when it does not exist)."""
     cur = before or {"tags": {}, "groups": [], "permissions_boundary": None}
-    tags = dict(params["tags"] or {}) if params["purge_tags"] else {**cur["tags"], **(params["tags"] or {})}
+    # As in amazon.aws: without `tags` the user's tags are left alone, whatever purge_tags says.
+    if params["tags"] is None:
+        tags = dict(cur["tags"])
+    else:
+        to_set, to_unset = compare_aws_tags(cur["tags"], params["tags"], params["purge_tags"])
+        tags = {k: v for k, v in cur["tags"].items() if k not in to_unset}
+        tags.update({k: str(v) for k, v in to_set.items()})
     groups = set(params["groups"]) if params["purge_groups"] else set(cur["groups"]) | set(params["groups"])
     boundary = cur["permissions_boundary"]
     if params["permissions_boundary"] is not None:
@@ -114,9 +151,10 @@ def _check_references(client, name, before, want, planned_groups=()):
             raise BadInput(f"IAM user {name!r}: permissions boundary policy {boundary} does not exist. Nothing was changed.")
 
 
-def ensure_present(client, check_mode, params):
-    """Returns the result dict. A generated password is never applied here: it is sealed for the
-    controller (`pending: store_password`), which stores it and calls again with it."""
+def ensure_present(run):
+    """Fills run.result. A generated password is never applied here: it is sealed for the controller
+    (`pending: store_password`), which stores it and calls again with it."""
+    client, check_mode, params = run.client("iam"), run.check_mode, run.params
     name = params["name"]
     current = observe(client, name)
     before = summary(current)
@@ -168,7 +206,7 @@ def ensure_present(client, check_mode, params):
     if account_id:
         result["account_id"] = account_id
         result["sign_in_url"] = f"https://{account_id}.signin.aws.amazon.com/console"
-    return result
+    run.result.update(result)
 
 
 def _apply_user(client, check_mode, name, current, want, before):
@@ -186,8 +224,7 @@ def _apply_user(client, check_mode, name, current, want, before):
         changed = True
         if not check_mode:
             _iam.update_user_path(client, name, want["path"])
-    set_tags = {k: v for k, v in want["tags"].items() if have["tags"].get(k) != v}
-    drop_tags = [k for k in have["tags"] if k not in want["tags"]]
+    set_tags, drop_tags = compare_aws_tags(have["tags"], want["tags"], purge_tags=True)
     if set_tags or drop_tags:
         changed = True
         if not check_mode:
@@ -220,11 +257,13 @@ def normalize(raw_user, profile, shown):
     return user
 
 
-def ensure_absent(client, check_mode, name):
+def ensure_absent(run):
     """Remove the user and everything IAM requires gone before DeleteUser, so it can be re-created."""
+    client, check_mode, name = run.client("iam"), run.check_mode, run.params["name"]
     current = observe(client, name)
     if current is None:
-        return {"changed": False, "user": {}, "diff": {"before": {}, "after": {}}}
+        run.result.update(changed=False, user={}, diff={"before": {}, "after": {}})
+        return
     before = summary(current)
     if not check_mode:
         if current["profile"] is not None:
@@ -255,4 +294,4 @@ def ensure_absent(client, check_mode, name):
             for cred_id in _iam.list_service_specific_credentials(client, name):
                 _iam.delete_service_specific_credential(client, name, cred_id)
             _iam.delete_user(client, name)
-    return {"changed": True, "user": {}, "diff": {"before": before, "after": {}}}
+    run.result.update(changed=True, user={}, diff={"before": before, "after": {}})

@@ -3,30 +3,29 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Internal use only: shared plumbing for accountguard.aws modules.
 
-One exception type, one retry policy, one client per module run, and the input checks that every
-module applies before it makes a single AWS call. Not a public API: may change without notice.
+One exception type, the retry policies, and the input checks that every module applies before it makes
+a single AWS call. Not a public API: may change without notice.
 """
 
 from __future__ import annotations
 
 import re
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible.module_utils.basic import missing_required_lib
+
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.iam import IAMErrorHandler as AmazonIAMErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 
 class AccountGuardError(AnsibleAWSError):
-    """The one exception our helpers raise; main() turns it into fail_json once."""
+    """The one exception our helpers raise; the runner turns it into one failure."""
 
 
-class IAMErrorHandler(AWSErrorHandler):
+class IAMErrorHandler(AmazonIAMErrorHandler):
+    """amazon.aws's IAM error handler (NoSuchEntity is "missing"), raising the collection's exception."""
+
     _CUSTOM_EXCEPTION = AccountGuardError
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("NoSuchEntity")
 
 
 # Throttling (and the other codes AWSRetry knows) plus the transient "someone else is changing this
@@ -47,11 +46,6 @@ RETRY_RECENT_ENTITY = AWSRetry.jittered_backoff(
 )
 
 
-def iam_client(module):
-    """One IAM client per module run, with the collection's retry policy available through aws_retry=True."""
-    return module.client("iam", retry_decorator=RETRY)
-
-
 def error_code(exc):
     """The AWS error code behind an AccountGuardError (or a botocore ClientError), or None."""
     inner = getattr(exc, "exception", exc)
@@ -62,7 +56,9 @@ def error_code(exc):
 
 
 # Input rules from the IAM API reference; checked before any AWS call so bad input changes nothing.
-_NAME_RE = re.compile(r"^[\w+=,.@-]+$")
+# Not amazon.aws's validate_iam_identifiers: its pattern is matched as Unicode, so it accepts names such
+# as "ålice" that IAM (ASCII only) refuses after the run has started changing things.
+_NAME_RE = re.compile(r"^[\w+=,.@-]+$", re.ASCII)
 _PATH_RE = re.compile(r"^/$|^/[\x21-\x7e]+/$")
 
 
@@ -90,20 +86,12 @@ def account_id_from_arn(arn):
     return parts[4] if len(parts) > 5 else None
 
 
-def require_cryptography(module):
+def require_cryptography():
     """ansible-core itself requires `cryptography`; a host interpreter without it gets the usual message."""
     from ._totp import CRYPTOGRAPHY_IMPORT_ERROR
-    from ansible.module_utils.basic import missing_required_lib
 
     if CRYPTOGRAPHY_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib("cryptography"), exception=CRYPTOGRAPHY_IMPORT_ERROR)
-
-
-def fail(module, exc, **result):
-    """Turn an AccountGuardError into one clear failure, keeping what the run already did in the result."""
-    if exc.exception is not None:
-        module.fail_json_aws(exc.exception, msg=exc.message, **result)
-    module.fail_json(msg=exc.message, **result)
+        raise AccountGuardError(message=missing_required_lib("cryptography"))
 
 
 def reconcile(have, want, add, remove, check_mode):

@@ -27,6 +27,8 @@ import re
 import tempfile
 import xml.etree.ElementTree as ET
 
+from ._catalog import drift_roles
+
 FORMAT = "accountguard.aws.drift_report"
 VERSION = 1
 
@@ -44,12 +46,8 @@ ITEM_TITLES = {
     "mfa_device": "MFA device",
 }
 
-ACTIONS = {
-    "accountguard.aws.root_mfa_facts": "root",
-    "accountguard.aws.iam_admin_group": "group",
-    "accountguard.aws.iam_admin_user": "user",
-    "accountguard.aws.iam_virtual_mfa": "mfa",
-}
+# The modules whose results the report reads, and their role in it (from the catalog of AWS modules).
+ACTIONS = drift_roles()
 
 # Fields of the iam_admin_user diff and the item each belongs to.
 USER_FIELDS = {

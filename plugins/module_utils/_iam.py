@@ -10,9 +10,15 @@ an entity this run just created use RETRY_NEW_ENTITY, because IAM is eventually 
 
 from __future__ import annotations
 
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+
 from ._common import IAMErrorHandler
 from ._common import RETRY
 from ._common import RETRY_NEW_ENTITY
+
+
+def _tag_list(tags):
+    return ansible_dict_to_boto3_tag_list({k: str(v) for k, v in sorted(tags.items())})
 
 
 # ---- users -------------------------------------------------------------------------------------
@@ -26,7 +32,7 @@ def get_user(client, name):
 def create_user(client, name, path, tags, boundary):
     args = {"UserName": name, "Path": path}
     if tags:
-        args["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+        args["Tags"] = _tag_list(tags)
     if boundary:
         args["PermissionsBoundary"] = boundary
     return client.create_user(aws_retry=True, **args)["User"]
@@ -41,7 +47,7 @@ def update_user_path(client, name, path):
 @IAMErrorHandler.common_error_handler("tag user {name}")
 @RETRY_NEW_ENTITY
 def tag_user(client, name, tags):
-    client.tag_user(UserName=name, Tags=[{"Key": k, "Value": v} for k, v in sorted(tags.items())])
+    client.tag_user(UserName=name, Tags=_tag_list(tags))
 
 
 @IAMErrorHandler.common_error_handler("untag user {name}")
@@ -214,7 +220,7 @@ def list_virtual_mfa_devices(client, assignment_status="Any"):
 def create_virtual_mfa_device(client, name, path, tags=None):
     args = {"VirtualMFADeviceName": name, "Path": path}
     if tags:
-        args["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+        args["Tags"] = _tag_list(tags)
     return client.create_virtual_mfa_device(aws_retry=True, **args)["VirtualMFADevice"]
 
 

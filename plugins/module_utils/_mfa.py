@@ -23,6 +23,7 @@ from ._common import IAMErrorHandler
 from ._common import RETRY_RECENT_ENTITY
 from ._common import account_id_from_arn
 from ._common import error_code
+from ._common import require_cryptography
 from ._common import validate_name
 from ._common import validate_path
 from ._sealed import SealError
@@ -34,6 +35,22 @@ from ._totp import decode_seed
 
 MAX_USER_NAME = 64
 MAX_DEVICE_NAME = 226
+
+ARGUMENT_SPEC = dict(
+    user_name=dict(type="str", required=True),
+    device_name=dict(type="str"),
+    path=dict(type="str", default="/"),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    seed=dict(type="str", no_log=True),
+    serial_number=dict(type="str"),
+    stored_serial=dict(type="str"),
+    # A public key: nothing secret, and it must reach the module intact (no_log would mask it).
+    secret_recipient=dict(type="str", no_log=False),
+    # A file name, not a secret: it is read by the action plugin only.
+    secrets_file=dict(type="path", no_log=False),
+    tags=dict(type="dict"),
+    user_planned=dict(type="bool", default=False),
+)
 
 # What the module asks of its action plugin (see plugins/action/iam_virtual_mfa.py).
 PENDING_STORE_SEED = "store_seed"
@@ -50,8 +67,15 @@ class UserNotFound(AccountGuardError):
 
 # ---- input -------------------------------------------------------------------------------------
 
-def validate(user_name, device_name, path, seed=None, serial_number=None, secret_recipient=None, tags=None):
+def validate(params):
     """All checks that need no AWS call. Raises BadInput naming the user and the item; never echoes the seed."""
+    require_cryptography()
+    user_name = params["user_name"]
+    check_input(user_name, params["device_name"] or user_name, params["path"], seed=params["seed"],
+                serial_number=params["serial_number"], secret_recipient=params["secret_recipient"], tags=params["tags"])
+
+
+def check_input(user_name, device_name, path, seed=None, serial_number=None, secret_recipient=None, tags=None):
     problems = [
         validate_name("user_name", user_name, MAX_USER_NAME),
         validate_name("device_name", device_name, MAX_DEVICE_NAME),
@@ -137,6 +161,7 @@ def find_unassigned(client, device_name, path):
 # ---- results -----------------------------------------------------------------------------------
 
 def _new_result(user_name):
+    # Every key the module returns, so that a failure half-way still has them all.
     return {"changed": False, "user_name": user_name, "account_id": None, "serial_number": None, "enabled": False, "devices": []}
 
 
@@ -160,10 +185,18 @@ def _first_account_id(serials):
 
 # ---- state=present -----------------------------------------------------------------------------
 
-def ensure_present(client, check_mode, result, user_name, device_name, path, seed=None, serial_number=None,
-                   stored_serial=None, secret_recipient=None, tags=None, now=None, user_planned=False):
-    """Make sure `user_name` has an enabled MFA device; fills `result` as it goes (so a failure half-way
-    still reports what was done) and returns it."""
+def ensure_present(run, now=None):
+    """Make sure the user has an enabled MFA device; fills run.result as it goes (so a failure half-way
+    still reports what was done)."""
+    p = run.params
+    _present(run, run.result, p["user_name"], p["device_name"] or p["user_name"], p["path"], seed=p["seed"],
+             serial_number=p["serial_number"], stored_serial=p["stored_serial"], secret_recipient=p["secret_recipient"],
+             tags=p["tags"], now=now, user_planned=p["user_planned"])
+
+
+def _present(run, result, user_name, device_name, path, seed=None, serial_number=None, stored_serial=None,
+             secret_recipient=None, tags=None, now=None, user_planned=False):
+    check_mode = run.check_mode
     result.update(_new_result(user_name))
     label = f"{path}{device_name}"
     if check_mode and user_planned:
@@ -172,11 +205,11 @@ def ensure_present(client, check_mode, result, user_name, device_name, path, see
         result["changed"] = True
         _set_diff(result, [], [label], f"create virtual MFA device {label} and enable it for the new user {user_name}")
         return result
+    client = run.client("iam")
     devices = user_mfa_devices(client, user_name)
     if devices:
         return _compliant(result, devices)
 
-    warnings = result.setdefault("warnings", [])
     if seed and serial_number:
         # The serial is that of a device this run (or the previous call) has just seen or created: enable
         # it directly, without listing (a device created a moment ago may not be listed yet).
@@ -198,7 +231,7 @@ def ensure_present(client, check_mode, result, user_name, device_name, path, see
         return result
 
     if seed:
-        warnings.append(
+        run.warn(
             f"The seed given for user {user_name} belongs to no unassigned virtual MFA device named {label}; "
             "a new device is created instead (IAM chooses the seed of a new device)."
         )
@@ -214,12 +247,12 @@ def ensure_present(client, check_mode, result, user_name, device_name, path, see
         # An unassigned device named like ours whose seed we do not hold: left by an interrupted run (or
         # by someone else). Nobody can use it without its seed, so it is replaced.
         if check_mode:
-            warnings.append(
+            run.warn(
                 f"The unassigned virtual MFA device {orphan} has no stored seed that this run could read; "
                 "a real run would replace it with a new device."
             )
         else:
-            warnings.append(f"The unassigned virtual MFA device {orphan} has no stored seed; it was replaced by a new device.")
+            run.warn(f"The unassigned virtual MFA device {orphan} has no stored seed; it was replaced by a new device.")
     header = f"create virtual MFA device {label} and enable it for user {user_name}"
     if orphan and check_mode:
         # A scan without the vault cannot tell a deactivated device whose seed is stored from a lost one.
@@ -310,10 +343,12 @@ def _enable(client, check_mode, result, user_name, serial, seed, now=None):
 
 # ---- state=absent ------------------------------------------------------------------------------
 
-def ensure_absent(client, check_mode, result, user_name, device_name, path):
+def ensure_absent(run):
     """Deactivate and delete the user's virtual devices and our unassigned one; leave hardware/FIDO alone."""
+    user_name, path = run.params["user_name"], run.params["path"]
+    device_name = run.params["device_name"] or user_name
+    client, check_mode, result = run.client("iam"), run.check_mode, run.result
     result.update(_new_result(user_name))
-    warnings = result.setdefault("warnings", [])
     try:
         devices = normalize_devices(user_mfa_devices(client, user_name))
     except UserNotFound:
@@ -321,7 +356,7 @@ def ensure_absent(client, check_mode, result, user_name, device_name, path):
     virtual = [d["serial_number"] for d in devices if d["type"] == "virtual"]
     kept = [d for d in devices if d["type"] != "virtual"]
     if kept:
-        warnings.append(
+        run.warn(
             f"User {user_name} keeps {len(kept)} hardware/FIDO MFA device(s) ({', '.join(d['serial_number'] for d in kept)}): "
             "this module removes only virtual MFA devices."
         )

@@ -6,7 +6,9 @@
 Three layers, so the logic unit-tests without AWS:
 - AWS helpers, one call (or one paginated listing) each, with the collection's error handler and retries;
 - pure functions that turn API answers into facts (root_facts, parse_credential_report, backoff_delays);
-- gather_root_facts(), which makes as few calls as the answers allow and never changes the account.
+- gather_root_facts(), which makes as few calls as the answers allow and never changes the account;
+behind the runner's interface (see _runner.py): validate(params), ensure_present(run) (facts only: the
+module changes nothing, so there is no ensure_absent).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
@@ -34,6 +37,32 @@ REPORT_POLL_MAX = 16.0
 
 # Credential report cells that mean "nothing to report" rather than a value.
 _REPORT_EMPTY = ("", "N/A", "no_information", "not_supported")
+
+ARGUMENT_SPEC = dict(
+    account_id=dict(type="str"),
+    credential_report=dict(type="bool", default=False),
+    credential_report_timeout=dict(type="int", default=60),
+)
+
+
+def validate(params):
+    account_id = params["account_id"]
+    if account_id is not None and not re.fullmatch(r"\d{12}", account_id):
+        raise AccountGuardError(message=f"account_id {account_id!r} is not an AWS account id (12 digits)")
+    if params["credential_report_timeout"] < 0:
+        raise AccountGuardError(message=f"credential_report_timeout must be 0 or more seconds, not {params['credential_report_timeout']}")
+
+
+def ensure_present(run):
+    """Gather the facts (read-only, so the same in check mode)."""
+    facts = gather_root_facts(
+        run.client("iam"),
+        lambda: run.client("sts"),
+        account_id=run.params["account_id"],
+        credential_report=run.params["credential_report"],
+        timeout=run.params["credential_report_timeout"],
+    )
+    run.result.update(changed=False, root_mfa=facts, ansible_facts={"root_mfa": facts})
 
 
 # ---- AWS calls ---------------------------------------------------------------------------------

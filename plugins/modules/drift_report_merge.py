@@ -35,12 +35,8 @@ options:
     description: The file name of the merged report files, without extension.
     type: str
     default: drift-report
-  formats:
-    description: Which files to write.
-    type: list
-    elements: str
-    choices: [json, junit, markdown]
-    default: [json, junit, markdown]
+extends_documentation_fragment:
+  - accountguard.aws.attributes.report_formats
 attributes:
   check_mode:
     support: full

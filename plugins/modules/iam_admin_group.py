@@ -53,20 +53,17 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - accountguard.aws.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 attributes:
   check_mode:
-    support: full
-    description: Makes no mutating AWS call and reports what a real run would change.
+    details:
+      - Makes no mutating AWS call and reports what a real run would change.
   diff_mode:
-    support: full
-    description: Shows the group name, path and attached managed policies (sorted) before and after.
-  platform:
-    platforms: aws
-    support: full
-    description: Runs on the controller (or any host with boto3) against the AWS IAM API.
+    details:
+      - Shows the group name, path and attached managed policies (sorted) before and after.
 notes:
   - Inline policies and members are not managed (except that O(state=absent) removes them so the group can be deleted).
 """
@@ -133,37 +130,12 @@ group:
       sample: [arn:aws:iam::aws:policy/AdministratorAccess]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.accountguard.aws.plugins.module_utils._admin_group import ensure_absent
-from ansible_collections.accountguard.aws.plugins.module_utils._admin_group import ensure_present
-from ansible_collections.accountguard.aws.plugins.module_utils._admin_group import validate
-from ansible_collections.accountguard.aws.plugins.module_utils._common import AccountGuardError
-from ansible_collections.accountguard.aws.plugins.module_utils._common import fail
-from ansible_collections.accountguard.aws.plugins.module_utils._common import iam_client
+from ansible_collections.accountguard.aws.plugins.module_utils import _admin_group
+from ansible_collections.accountguard.aws.plugins.module_utils._runner import run_module
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type="str", required=True, aliases=["group_name"]),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        path=dict(type="str", default="/"),
-        managed_policies=dict(type="list", elements="str", default=[]),
-        purge_policies=dict(type="bool", default=False),
-    )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    try:
-        validate(params, params["state"])
-        if params["state"] == "absent":
-            result = ensure_absent(iam_client(module), module.check_mode, params["name"])
-        else:
-            result = ensure_present(iam_client(module), module.check_mode, params)
-    except AccountGuardError as e:
-        fail(module, e)
-    if not module._diff:
-        result.pop("diff", None)
-    module.exit_json(**result)
+    run_module(_admin_group)
 
 
 if __name__ == "__main__":

@@ -63,7 +63,9 @@ options:
     description: Tags the user must have.
     type: dict
   purge_tags:
-    description: Remove tags not listed in O(tags).
+    description:
+      - Remove tags not listed in O(tags) (tags whose keys start with C(aws:) are never removed).
+      - Without O(tags) the user's tags are left as they are, whatever O(purge_tags) says (as in amazon.aws).
     type: bool
     default: false
   permissions_boundary:
@@ -96,32 +98,25 @@ options:
         minimum otherwise).
     type: int
     default: 20
-  secrets_file:
+  forget_secrets:
     description:
-      - Path on the controller of the Ansible Vault encrypted YAML file that receives a generated password (with
-        C(user_name), C(account_id) and C(sign_in_url)). Written atomically with mode 0600, encrypted with the play's
-        vault identity. Handled by the action plugin; required for the module to generate a password.
-    type: path
-  secret_recipient:
-    description:
-      - Internal, set by the action plugin on the controller; do not set it. A one-use public key to which a generated
-        password is sealed, so it never travels in clear text.
-    type: str
+      - With O(state=absent), delete O(secrets_file) once the user is removed (or found absent), because its password and MFA seed
+        are of no use to anyone any more. Check mode deletes nothing.
+    type: bool
+    default: false
 extends_documentation_fragment:
+  - accountguard.aws.attributes
+  - accountguard.aws.attributes.secrets
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 attributes:
   check_mode:
-    support: full
-    description: Makes no mutating AWS call and reports what a real run would change.
+    details:
+      - Makes no mutating AWS call, needs no vault secret, and reports what a real run would change.
   diff_mode:
-    support: full
-    description: Shows the user, path, tags, boundary, groups and console access before and after; never a password.
-  platform:
-    platforms: aws
-    support: full
-    description: Runs on the controller (or any host with boto3) against the AWS IAM API.
+    details:
+      - Shows the user, path, tags, boundary, groups and console access before and after; never a password.
 notes:
   - "Run with C(connection: local); the secrets file is written on the controller."
 """
@@ -222,54 +217,18 @@ secrets_file:
   description: Path of the secrets file written in this run.
   returned: when a secret was stored
   type: str
+secrets_removed:
+  description: Whether O(secrets_file) was deleted (O(state=absent) with O(forget_secrets=true)).
+  returned: when the file was deleted
+  type: bool
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.accountguard.aws.plugins.module_utils._admin_user import ensure_absent
-from ansible_collections.accountguard.aws.plugins.module_utils._admin_user import ensure_present
-from ansible_collections.accountguard.aws.plugins.module_utils._admin_user import validate
-from ansible_collections.accountguard.aws.plugins.module_utils._common import AccountGuardError
-from ansible_collections.accountguard.aws.plugins.module_utils._common import fail
-from ansible_collections.accountguard.aws.plugins.module_utils._common import iam_client
-from ansible_collections.accountguard.aws.plugins.module_utils._common import require_cryptography
+from ansible_collections.accountguard.aws.plugins.module_utils import _admin_user
+from ansible_collections.accountguard.aws.plugins.module_utils._runner import run_module
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type="str", required=True, aliases=["user_name"]),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        path=dict(type="str", default="/"),
-        groups=dict(type="list", elements="str", default=["Administrators"]),
-        purge_groups=dict(type="bool", default=False),
-        planned_groups=dict(type="list", elements="str", default=[]),
-        tags=dict(type="dict"),
-        purge_tags=dict(type="bool", default=False),
-        permissions_boundary=dict(type="str"),
-        console_access=dict(type="bool", default=True),
-        password=dict(type="str", no_log=True),
-        update_password=dict(type="str", default="on_create", choices=["on_create", "always"], no_log=False),
-        password_reset_required=dict(type="bool", default=True, no_log=False),
-        min_password_length=dict(type="int", default=20, no_log=False),
-        secrets_file=dict(type="path", no_log=False),
-        # A public key: nothing secret, and it must reach the module intact (no_log would mask it).
-        secret_recipient=dict(type="str", no_log=False),
-    )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    require_cryptography(module)
-    params = module.params
-    try:
-        if params["state"] == "absent":
-            validate(dict(params, groups=[], password=None))
-            result = ensure_absent(iam_client(module), module.check_mode, params["name"])
-        else:
-            validate(params)
-            result = ensure_present(iam_client(module), module.check_mode, params)
-    except AccountGuardError as e:
-        fail(module, e)
-    if not module._diff:
-        result.pop("diff", None)
-    module.exit_json(**result)
+    run_module(_admin_user)
 
 
 if __name__ == "__main__":

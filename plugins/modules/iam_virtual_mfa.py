@@ -77,51 +77,24 @@ options:
       - The serial number of the device whose seed O(secrets_file) holds. An unassigned device with this serial
         is enabled with the stored seed rather than replaced (the module asks the action plugin for the seed).
     type: str
-  secret_recipient:
-    description:
-      - Internal, set by the action plugin; any value given in a task is ignored.
-      - A one-use public key (base64 X25519) to which the module seals the seed of a new device, so that only
-        the action plugin can read it.
-    type: str
-  secrets_file:
-    description:
-      - The Ansible Vault file on the controller where the action plugin stores the device's seed,
-        serial number and C(otpauth://) URI (C(ansible-vault view FILE) shows them).
-      - Used only by the action plugin on the controller; the module itself ignores it.
-      - Required (with a vault secret) to create a device, except in check mode.
-    type: path
   tags:
     description:
       - Tags for a newly created virtual MFA device. Tags of an existing device are not changed.
     type: dict
 extends_documentation_fragment:
-  - action_common_attributes
-  - action_common_attributes.flow
+  - accountguard.aws.attributes
+  - accountguard.aws.attributes.secrets
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 attributes:
-  action:
-    support: full
-    details:
-      - The action plugin keeps the seed in O(secrets_file) on the controller.
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
-    support: full
     details:
       - Makes no mutating AWS call and needs no vault secret. Reports what a real run would do
         (create and enable, enable an existing device, replace an orphaned device).
   diff_mode:
-    support: full
     details:
       - The diff names devices by serial number (or by path and name before they exist), never by seed or code.
-  platform:
-    platforms: all
-    details:
-      - Runs wherever boto3 can reach the AWS API, usually on the controller (C(delegate_to=localhost)).
 notes:
   - Needs C(iam:ListMFADevices), C(iam:ListVirtualMFADevices), C(iam:CreateVirtualMFADevice),
     C(iam:EnableMFADevice), C(iam:DeleteVirtualMFADevice), C(iam:DeactivateMFADevice) (for V(absent)), and
@@ -236,68 +209,12 @@ diff:
       sample: {"user_name": "alice", "mfa_devices": ["arn:aws:iam::123456789012:mfa/alice"], "enabled": true}
 """
 
-from ansible.module_utils.common.warnings import warn
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.accountguard.aws.plugins.module_utils._common import AccountGuardError
-from ansible_collections.accountguard.aws.plugins.module_utils._common import fail
-from ansible_collections.accountguard.aws.plugins.module_utils._common import iam_client
-from ansible_collections.accountguard.aws.plugins.module_utils._mfa import ensure_absent
-from ansible_collections.accountguard.aws.plugins.module_utils._mfa import ensure_present
-from ansible_collections.accountguard.aws.plugins.module_utils._mfa import validate
+from ansible_collections.accountguard.aws.plugins.module_utils import _mfa
+from ansible_collections.accountguard.aws.plugins.module_utils._runner import run_module
 
 
 def main():
-    argument_spec = dict(
-        user_name=dict(type="str", required=True),
-        device_name=dict(type="str"),
-        path=dict(type="str", default="/"),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        seed=dict(type="str", no_log=True),
-        serial_number=dict(type="str"),
-        stored_serial=dict(type="str"),
-        # A public key: nothing secret, and it must reach the module intact (no_log would mask it).
-        secret_recipient=dict(type="str", no_log=False),
-        # A file name, not a secret: it is read by the action plugin only.
-        secrets_file=dict(type="path", no_log=False),
-        tags=dict(type="dict"),
-        user_planned=dict(type="bool", default=False),
-    )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    user_name = params["user_name"]
-    device_name = params["device_name"] or user_name
-    result = {"changed": False, "user_name": user_name}
-    try:
-        validate(
-            user_name, device_name, params["path"], seed=params["seed"], serial_number=params["serial_number"],
-            secret_recipient=params["secret_recipient"], tags=params["tags"],
-        )
-        client = iam_client(module)
-        if params["state"] == "absent":
-            ensure_absent(client, module.check_mode, result, user_name, device_name, params["path"])
-        else:
-            ensure_present(
-                client, module.check_mode, result, user_name, device_name, params["path"],
-                seed=params["seed"], serial_number=params["serial_number"], stored_serial=params["stored_serial"],
-                secret_recipient=params["secret_recipient"], tags=params["tags"], user_planned=params["user_planned"],
-            )
-    except AccountGuardError as e:
-        for warning in result.pop("warnings", []):
-            warn(warning)
-        result.pop("sealed_secret", None)
-        result.pop("pending", None)
-        if not module._diff:
-            result.pop("diff", None)
-        fail(module, e, **result)
-    # AnsibleAWSModule.warn() would make exit_json pass `warnings` to AnsibleModule, which ansible-core 2.19+
-    # answers with a deprecation warning; the plain warning API gives the same result without it.
-    for warning in result.pop("warnings", []):
-        warn(warning)
-    if not module._diff:
-        result.pop("diff", None)
-    module.exit_json(**result)
+    run_module(_mfa)
 
 
 if __name__ == "__main__":

@@ -48,24 +48,15 @@ options:
     type: int
     default: 60
 extends_documentation_fragment:
-  - action_common_attributes
+  - accountguard.aws.attributes.read_only
+  - accountguard.aws.attributes
   - action_common_attributes.facts
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 attributes:
-  check_mode:
-    support: full
-    details:
-      - The module only reads, so check mode returns the same facts as a normal run.
-  diff_mode:
-    support: none
   facts:
     support: full
-  platform:
-    platforms: all
-    details:
-      - Runs wherever boto3 can reach the AWS API, usually on the controller (C(delegate_to=localhost)).
 notes:
   - Needs C(iam:GetAccountSummary) and C(iam:ListVirtualMFADevices); C(sts:GetCallerIdentity) unless
     O(account_id) is given; C(iam:GenerateCredentialReport) and C(iam:GetCredentialReport) with
@@ -207,44 +198,12 @@ root_mfa:
       sample: "2025-02-01T10:00:00+00:00"
 """
 
-import re
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.accountguard.aws.plugins.module_utils._common import AccountGuardError
-from ansible_collections.accountguard.aws.plugins.module_utils._common import RETRY
-from ansible_collections.accountguard.aws.plugins.module_utils._common import fail
-from ansible_collections.accountguard.aws.plugins.module_utils._common import iam_client
-from ansible_collections.accountguard.aws.plugins.module_utils._root import gather_root_facts
+from ansible_collections.accountguard.aws.plugins.module_utils import _root
+from ansible_collections.accountguard.aws.plugins.module_utils._runner import run_module
 
 
 def main():
-    argument_spec = dict(
-        account_id=dict(type="str"),
-        credential_report=dict(type="bool", default=False),
-        credential_report_timeout=dict(type="int", default=60),
-    )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    account_id = module.params["account_id"]
-    timeout = module.params["credential_report_timeout"]
-
-    if account_id is not None and not re.fullmatch(r"\d{12}", account_id):
-        module.fail_json(msg=f"account_id {account_id!r} is not an AWS account id (12 digits)")
-    if timeout < 0:
-        module.fail_json(msg=f"credential_report_timeout must be 0 or more seconds, not {timeout}")
-
-    try:
-        facts = gather_root_facts(
-            iam_client(module),
-            lambda: module.client("sts", retry_decorator=RETRY),
-            account_id=account_id,
-            credential_report=module.params["credential_report"],
-            timeout=timeout,
-        )
-    except AccountGuardError as e:
-        fail(module, e)
-
-    module.exit_json(changed=False, root_mfa=facts, ansible_facts={"root_mfa": facts})
+    run_module(_root)
 
 
 if __name__ == "__main__":

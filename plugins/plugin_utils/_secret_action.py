@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Internal use only: the controller side of modules that yield secrets.
 
-The module does the AWS work; this action plugin runs on the controller around it, because only the
-controller holds the play's vault secret. The exchange, per task:
+The module's logic does the AWS work (in this worker on the controller, or as a module process elsewhere:
+see _aws_action.py); this action plugin runs on the controller around it, because only the controller
+holds the play's vault secret. The exchange, per task, is the same either way:
 
 1. If `secrets_file` is set and exists, it is decrypted first: a wrong vault password or a corrupt
    file stops the task before any AWS call. Non-secret hints from it (such as the stored device
@@ -21,10 +22,10 @@ controller holds the play's vault secret. The exchange, per task:
 from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.accountguard.aws.plugins.module_utils._sealed import Recipient
 from ansible_collections.accountguard.aws.plugins.module_utils._sealed import SealError
+from ansible_collections.accountguard.aws.plugins.plugin_utils._aws_action import AWSActionBase
 from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFile
 from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFileError
 
@@ -32,11 +33,8 @@ MAX_ROUNDS = 3
 _INTERNAL_KEYS = ("sealed_secret", "pending")
 
 
-class SecretActionBase(ActionBase):
-    """Subclasses define `_first_args(stored)` and `_on_pending(pending, result, secret, stored)`."""
-
-    TRANSFERS_FILES = False
-    _VALID_ARGS = None  # the module validates its own arguments
+class SecretActionBase(AWSActionBase):
+    """Subclasses set MODULE and LOGIC and define `_first_args(stored)` and `_on_pending(pending, result, secret, stored)`."""
 
     def _label(self, args):
         raise NotImplementedError
@@ -53,8 +51,11 @@ class SecretActionBase(ActionBase):
         """The stored mapping as it must be after a successful real run, or None to leave the file as it is."""
         return None
 
+    def _finish(self, args, result):
+        """Last words on the result of the whole conversation (it may still fail it)."""
+
     def run(self, tmp=None, task_vars=None):
-        super().run(tmp, task_vars)
+        super(AWSActionBase, self).run(tmp, task_vars)  # ActionBase's checks; the conversation below runs the module
         args = dict(self._task.args)
         args.pop("secret_recipient", None)  # only this plugin sets it
         check_mode = bool(self._task.check_mode)
@@ -79,11 +80,11 @@ class SecretActionBase(ActionBase):
         try:
             return self._converse(args, task_vars, store, stored, recipient)
         finally:
-            # The module's arguments (possibly a password or seed) sat in this temporary folder.
+            # In a module process, the module's arguments (possibly a password or seed) sat in this folder.
             self._remove_tmp_path(self._connection._shell.tmpdir)
 
     def _converse(self, args, task_vars, store, stored, recipient):
-        result = self._execute_module(module_args=args, task_vars=task_vars)
+        result = self._run_aws(args, task_vars)
         rounds = 0
         while result.get("pending") and not result.get("failed") and rounds < MAX_ROUNDS:
             rounds += 1
@@ -99,7 +100,7 @@ class SecretActionBase(ActionBase):
                 self._strip(result)
                 result.update(failed=True, msg=getattr(e, "message", None) or str(e))
                 return result
-            follow = self._execute_module(module_args={**args, **next_args}, task_vars=task_vars)
+            follow = self._run_aws({**args, **next_args}, task_vars)
             result = self._merge(result, follow)
         if result.get("pending") and not result.get("failed"):
             result.update(failed=True, msg=f"The module still waits for '{result['pending']}' after {MAX_ROUNDS} rounds; nothing more was done.")
@@ -110,6 +111,7 @@ class SecretActionBase(ActionBase):
                     store.save(remaining)
                 except SecretsFileError as e:
                     result.update(failed=True, msg=e.message)
+        self._finish(args, result)
         self._strip(result)
         if store is not None and result.get("secrets_stored"):
             result["secrets_file"] = store.path

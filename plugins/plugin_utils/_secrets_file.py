@@ -26,6 +26,11 @@ from ansible.parsing.vault import is_encrypted
 from ansible.parsing.vault import match_encrypt_secret
 
 
+def _plain(values):
+    """Plain str keys and values: yaml.safe_dump refuses str subclasses (Ansible's tagged or unsafe strings)."""
+    return {str(key): (str(value) if isinstance(value, str) else value) for key, value in values.items()}
+
+
 class SecretsFileError(AnsibleError):
     """A secrets file that cannot be used; the message names the file and never holds a secret."""
 
@@ -141,7 +146,7 @@ class SecretsFile:
         """Encrypt and write atomically with mode 0600 (the folder is created 0700)."""
         self.check_writable()
         vault_id, secret = self._encrypt_secret()
-        text = yaml.safe_dump(values, default_flow_style=False, sort_keys=False)
+        text = yaml.safe_dump(_plain(values), default_flow_style=False, sort_keys=False)
         blob = VaultLib(self._secrets).encrypt(to_bytes(text), secret, vault_id)
         folder = os.path.dirname(os.path.abspath(self.path))
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")

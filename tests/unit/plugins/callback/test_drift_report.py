@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
+from ansible.utils.plugin_docs import add_fragments
+
 from ansible import constants as C
 from ansible import context
 from ansible._internal._task import UnifiedTaskResult
@@ -126,6 +128,7 @@ def mfa_sub(name, account, enabled=True):
 
 def sts_result():
     return {"changed": False, "sts_creds": {"access_key": "ASIAEXAMPLE", "secret_key": STS_SECRET, "session_token": STS_TOKEN},
+            "connection": {"access_key": "ASIAEXAMPLE", "secret_key": STS_SECRET, "session_token": STS_TOKEN, "region": "us-east-1"},
             "sts_user": {"arn": "arn:aws:sts::111111111111:assumed-role/OrganizationAccountAccessRole/x"},
             "msg": f"assumed with secret_key {STS_SECRET}", "note": STS_TOKEN}
 
@@ -139,11 +142,26 @@ def summary_fact(host, account, status, error=None, policy="warn"):
 
 # ---- the callback --------------------------------------------------------------------------------
 
+class CollectionFragments:
+    """The collection's doc fragments, found by name as Ansible's fragment loader would."""
+
+    def get(self, name):
+        from ansible_collections.accountguard.aws.plugins.doc_fragments import attributes
+
+        if name != "accountguard.aws.attributes":
+            return None
+        attributes.ModuleDocFragment.ansible_name = name
+        return attributes.ModuleDocFragment
+
+
 @pytest.fixture
 def make_callback(tmp_path, monkeypatch):
     monkeypatch.setattr(context, "CLIARGS", ImmutableDict(check=False, diff=True))  # the drift scan's --diff
     if not C.config.has_configuration_definition("callback", NAME):
-        C.config.initialize_plugin_configuration_definitions("callback", NAME, yaml.safe_load(drift_report.DOCUMENTATION)["options"])
+        # The options as Ansible reads them: the plugin's documentation with the collection's doc fragments.
+        doc = yaml.safe_load(drift_report.DOCUMENTATION)
+        add_fragments(doc, drift_report.__file__, CollectionFragments())
+        C.config.initialize_plugin_configuration_definitions("callback", NAME, doc["options"])
 
     def make(**options):
         display = Display()
@@ -204,7 +222,7 @@ def run(make_callback, tmp_path):
 def baseline(run, host, account, check, root=None, group=None, users=None, mfa=None):
     """The role's tasks for one account, in order (root: a GetAccountSummary map, MFA on by default)."""
     root = ROOT_MFA_ON if root is None else root
-    run.ok(host, "amazon.aws.sts_assume_role", sts_result(), name="Connect - assume the access role in the account")
+    run.ok(host, "accountguard.aws.account_session", sts_result(), name="Connect - assume the access role in the account")
     run.ok(host, "accountguard.aws.root_mfa_facts", root_result(root, account), check, "Root user - MFA, password, access keys")
     run.ok(host, "accountguard.aws.iam_admin_group", group or group_result(), check, "Admin group with its policies")
     run.ok(host, "accountguard.aws.iam_admin_user", users or users_result(user_sub("alice", account)), check, "Admin users")
@@ -358,9 +376,10 @@ def test_unreachable_host(run):
     assert "| gone | **unreachable** |" in run.text("md")
 
 
-def test_other_modules_are_never_read(run):
-    run.ok("prod", "amazon.aws.sts_assume_role", sts_result(), name="Connect")
-    run.failed("prod", "amazon.aws.sts_assume_role", dict(sts_result(), failed=True, msg=f"denied; secret_key={STS_SECRET}"),
+@pytest.mark.parametrize("session", ["accountguard.aws.account_session", "amazon.aws.sts_assume_role"])
+def test_other_modules_are_never_read(run, session):
+    run.ok("prod", session, sts_result(), name="Connect")
+    run.failed("prod", session, dict(sts_result(), failed=True, msg=f"denied; secret_key={STS_SECRET}"),
                name="Connect", ignore_errors=True)
     run.ok("prod", "ansible.builtin.debug", {"msg": f"token {STS_TOKEN}", "changed": False}, name="Debug")
     run.ok("prod", "ansible.builtin.set_fact", {"ansible_facts": {"other": STS_SECRET}, "changed": False})

@@ -1,6 +1,8 @@
 """Fixtures shared by the module unit tests: moto in-process, a recorder of the IAM operations a module
-calls, and a runner for a module's main() that captures its JSON result."""
+calls, and a runner that runs a module both ways it can run: its main() as a module process would, and
+its logic in the controller's worker as its action plugin does (plugin_utils/_aws_action.run_in_worker)."""
 
+import importlib
 import json
 
 import boto3
@@ -55,21 +57,54 @@ class Run:
         self.stdout = stdout
 
 
+def worker_logic(main):
+    """The logic file the action plugin of main's module runs in the worker, or None for a module without one."""
+    name = main.__module__.rsplit(".", 1)[1]
+    try:
+        action = importlib.import_module(f"ansible_collections.accountguard.aws.plugins.action.{name}")
+    except ImportError:
+        return None
+    return name, action.ActionModule.LOGIC
+
+
+@pytest.fixture(params=["module", "worker"])
+def way(request):
+    """How the module runs: as a module process (main()), or in the controller's worker (its action plugin's path)."""
+    return request.param
+
+
 @pytest.fixture
-def run_module(capsys, calls, monkeypatch):
-    """run_module(main, check_mode=..., diff=..., **module_args) -> Run(result, raw stdout)."""
+def run_module(capsys, calls, monkeypatch, way):
+    """run_module(main, check_mode=..., diff=..., **module_args) -> Run(result, raw stdout), the way `way` says."""
     # Importing any controller code (other tests do) marks the process as the controller, and module warnings
     # then go to the display instead of the result. The module runs as a module here.
     monkeypatch.setattr(module_utils_internal, "is_controller", False)
 
+    def in_worker(main, check_mode, diff, args):
+        from ansible_collections.accountguard.aws.plugins.plugin_utils._aws_action import run_in_worker
+
+        found = worker_logic(main)
+        if found is None:
+            pytest.skip("this module has no action plugin: it runs only as a module")
+        name, logic = found
+        calls.on = True
+        try:
+            result = run_in_worker(logic, f"accountguard.aws.{name}", args, check_mode, diff, inject_invocation=True)
+        finally:
+            calls.on = False
+        out = json.dumps(result)  # strict: what a module could not return, the worker must not either
+        return Run(json.loads(out), out)
+
     def runner(main, check_mode=False, diff=True, **args):
+        del calls.calls[:]
+        del calls.params[:]
+        if way == "worker":
+            return in_worker(main, check_mode, diff, dict(args))
         args = dict(args)
         args["_ansible_check_mode"] = check_mode
         args["_ansible_diff"] = diff
         args["_ansible_inject_invocation"] = True  # the invocation's args must show masked
         capsys.readouterr()
-        del calls.calls[:]
-        del calls.params[:]
         calls.on = True
         try:
             with patch_module_args(args):

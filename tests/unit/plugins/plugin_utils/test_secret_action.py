@@ -76,7 +76,7 @@ def test_generated_password_is_stored_before_the_login_profile_is_created(tmp_pa
 
     fake = FakeModule(first, second)
     action = make_action(AdminUserAction, {"name": "alice", "secrets_file": str(secrets_file)}, VAULT)
-    action._execute_module = fake
+    action._run_aws = fake
     result = action.run(task_vars={})
     assert len(fake.calls) == 2
     assert result["changed"] is True
@@ -98,7 +98,7 @@ def test_seed_is_stored_next_to_the_password_before_the_device_is_enabled(tmp_pa
     secrets_file = tmp_path / "alice.yml"
     serial = "arn:aws:iam::123456789012:mfa/alice"
     action = make_action(AdminUserAction, {"name": "alice", "secrets_file": str(secrets_file)}, VAULT)
-    action._execute_module = FakeModule(
+    action._run_aws = FakeModule(
         lambda args: user_result(pending="store_password", sealed_secret=seal(args["secret_recipient"], {"password": PASSWORD})),
         lambda args: user_result(),
     )
@@ -115,7 +115,7 @@ def test_seed_is_stored_next_to_the_password_before_the_device_is_enabled(tmp_pa
 
     fake = FakeModule(create, enable)
     mfa = make_action(VirtualMfaAction, {"user_name": "alice", "secrets_file": str(secrets_file)}, VAULT)
-    mfa._execute_module = fake
+    mfa._run_aws = fake
     result = mfa.run(task_vars={})
     assert result["enabled"] is True and result["secrets_stored"] == ["seed"]
     assert SEED not in json.dumps(result)
@@ -129,7 +129,7 @@ def test_unassigned_device_is_enabled_from_the_stored_seed(tmp_path):
     secrets_file = tmp_path / "alice.yml"
     serial = "arn:aws:iam::123456789012:mfa/alice"
     seeded = make_action(VirtualMfaAction, {"user_name": "alice", "secrets_file": str(secrets_file)}, VAULT)
-    seeded._execute_module = FakeModule(
+    seeded._run_aws = FakeModule(
         lambda args: {"changed": True, "pending": "store_seed", "serial_number": serial, "user_name": "alice",
                       "account_id": "123456789012", "sealed_secret": seal(args["secret_recipient"], {"seed": SEED})},
         lambda args: {"failed": True, "msg": "interrupted"},
@@ -141,7 +141,7 @@ def test_unassigned_device_is_enabled_from_the_stored_seed(tmp_path):
         lambda args: {"changed": True, "serial_number": serial, "enabled": True},
     )
     action = make_action(VirtualMfaAction, {"user_name": "alice", "secrets_file": str(secrets_file)}, VAULT)
-    action._execute_module = fake
+    action._run_aws = fake
     result = action.run(task_vars={})
     assert fake.calls[0]["stored_serial"] == serial and "seed" not in fake.calls[0]
     assert fake.calls[1]["seed"] == SEED
@@ -160,7 +160,7 @@ def test_wrong_vault_password_or_corrupt_file_stops_before_any_aws_call(tmp_path
     secrets_file.write_bytes(content)
     fake = FakeModule()
     action = make_action(AdminUserAction, {"name": "alice", "secrets_file": str(secrets_file)}, WRONG_VAULT)
-    action._execute_module = fake
+    action._run_aws = fake
     result = action.run(task_vars={})
     assert result["failed"] is True
     assert words in result["msg"] and str(secrets_file) in result["msg"] and "alice" in result["msg"]
@@ -173,7 +173,7 @@ def test_a_new_file_is_not_written_with_another_vault_password_than_its_folders(
     alice.write_bytes(VaultLib(VAULT).encrypt(b"password: old\n"))
     fake = FakeModule()
     action = make_action(AdminUserAction, {"name": "carol", "secrets_file": str(tmp_path / "carol.yml")}, WRONG_VAULT)
-    action._execute_module = fake
+    action._run_aws = fake
     result = action.run(task_vars={})
     assert result["failed"] is True
     assert "holds alice.yml, which the vault secret(s) given cannot decrypt" in result["msg"] and "carol" in result["msg"]
@@ -187,7 +187,7 @@ def test_a_new_file_beside_files_of_the_same_vault_password_is_fine(tmp_path):
     fake = FakeModule(lambda args: user_result(pending="store_password", sealed_secret=seal(args["secret_recipient"], {"password": PASSWORD})),
                       lambda args: user_result())
     action = make_action(AdminUserAction, {"name": "carol", "secrets_file": str(tmp_path / "carol.yml")}, VAULT)
-    action._execute_module = fake
+    action._run_aws = fake
     result = action.run(task_vars={})
     assert not result.get("failed"), result
     assert decrypt(tmp_path / "carol.yml")["password"] == PASSWORD
@@ -196,7 +196,7 @@ def test_a_new_file_beside_files_of_the_same_vault_password_is_fine(tmp_path):
 def test_without_a_vault_secret_the_module_gets_no_recipient(tmp_path):
     fake = FakeModule(lambda args: {"changed": False, "failed": True, "msg": "no vault secret is configured"})
     action = make_action(AdminUserAction, {"name": "alice", "secrets_file": str(tmp_path / "a.yml")}, [])
-    action._execute_module = fake
+    action._run_aws = fake
     action.run(task_vars={})
     assert "secret_recipient" not in fake.calls[0]
 
@@ -204,7 +204,7 @@ def test_without_a_vault_secret_the_module_gets_no_recipient(tmp_path):
 def test_check_mode_never_writes_and_never_hands_out_a_recipient(tmp_path):
     fake = FakeModule(lambda args: user_result())
     action = make_action(AdminUserAction, {"name": "alice", "secrets_file": str(tmp_path / "a.yml")}, VAULT, check_mode=True)
-    action._execute_module = fake
+    action._run_aws = fake
     result = action.run(task_vars={})
     assert "secret_recipient" not in fake.calls[0]
     assert result["changed"] is True
@@ -214,7 +214,7 @@ def test_check_mode_never_writes_and_never_hands_out_a_recipient(tmp_path):
 def test_a_caller_cannot_inject_its_own_recipient(tmp_path):
     fake = FakeModule(lambda args: user_result())
     action = make_action(AdminUserAction, {"name": "alice", "secret_recipient": "attacker-key"}, VAULT)
-    action._execute_module = fake
+    action._run_aws = fake
     action.run(task_vars={})
     assert "secret_recipient" not in fake.calls[0]
 
@@ -228,7 +228,7 @@ def test_a_module_that_keeps_asking_is_stopped(tmp_path):
         return {"changed": True, "pending": "store_seed", "serial_number": serial, "user_name": "alice",
                 "account_id": "123456789012", "sealed_secret": seal(args["secret_recipient"], {"seed": SEED})}
 
-    action._execute_module = FakeModule(*([create] * 5))
+    action._run_aws = FakeModule(*([create] * 5))
     result = action.run(task_vars={})
     assert result["failed"] is True and "rounds" in result["msg"]
     assert SEED not in json.dumps(result)
@@ -239,6 +239,6 @@ def test_absent_forgets_the_seed_of_the_removed_device(tmp_path):
     secrets_file.write_bytes(VaultLib(VAULT).encrypt(
         b"user_name: alice\npassword: keep-me\nserial_number: arn:aws:iam::123456789012:mfa/alice\nseed: OLDSEED\notpauth_uri: otpauth://x\n"))
     action = make_action(VirtualMfaAction, {"user_name": "alice", "state": "absent", "secrets_file": str(secrets_file)}, VAULT)
-    action._execute_module = FakeModule(lambda args: {"changed": True, "enabled": False})
+    action._run_aws = FakeModule(lambda args: {"changed": True, "enabled": False})
     assert action.run(task_vars={})["changed"] is True
     assert decrypt(secrets_file) == {"user_name": "alice", "password": "keep-me"}

@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 from ansible_collections.accountguard.aws.plugins.module_utils import _iam
 from ansible_collections.accountguard.aws.plugins.module_utils import _mfa
 from ansible_collections.accountguard.aws.plugins.module_utils._common import AccountGuardError
+from ansible_collections.accountguard.aws.plugins.module_utils._runner import Run
 from ansible_collections.accountguard.aws.plugins.module_utils._sealed import Recipient
 from ansible_collections.accountguard.aws.plugins.module_utils._totp import code_at
 
@@ -303,9 +304,11 @@ def test_codes_outliving_their_window_are_computed_once_more(iam, user, monkeypa
             raise AccountGuardError(message="Failed", exception=error)
 
     monkeypatch.setattr(_iam, "enable_mfa_device", enable_mfa_device)
-    result = {}
-    _mfa.ensure_present(iam, False, result, "alice", "alice", "/", seed=seed, serial_number=serial, now=lambda: next(clock))
-    assert result["changed"] is True and result["enabled"] is True
+    params = {"user_name": "alice", "device_name": None, "path": "/", "seed": seed, "serial_number": serial, "stored_serial": None,
+              "secret_recipient": None, "tags": None, "user_planned": False}
+    run = Run(params, False, True, lambda service, retry: iam)
+    _mfa.ensure_present(run, now=lambda: next(clock))
+    assert run.result["changed"] is True and run.result["enabled"] is True
     assert seen == [(code_at(seed, 970), code_at(seed, 1000)), (code_at(seed, 1001), code_at(seed, 1031))]
 
 
