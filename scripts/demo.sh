@@ -99,7 +99,7 @@ PY
 say "5/7 Drift scan again: exactly that is reported (prod-web, alice's MFA device), nothing else"
 clear_log
 scan scan-2 >"$DEMO/drift-scan.log"
-sed -n '/TASK \[.*virtual MFA device/,/^TASK/p' "$DEMO/drift-scan.log" | grep -vE '^(TASK|ok:|skipping:|\s*$)'
+sed -n '/TASK \[.*Baseline - /,/^TASK/p' "$DEMO/drift-scan.log" | grep -vE '^(TASK|ok:|skipping:|\s*$)'
 tail_of_run <"$DEMO/drift-scan.log"
 mutating_calls
 cat "$DEMO/reports/scan-2.md"

@@ -123,22 +123,33 @@ class CallbackModule(CallbackBase):
 
     def _record(self, result, failed=False):
         task = result._task
-        data = result._result
-        account = self._account(result._host.get_name())
         action = getattr(task, "resolved_action", None) or task.action
+        self._read(result._host.get_name(), action, result._result, task.get_name(), self._check_mode(task), failed)
+
+    def _read(self, host, action, data, name, check, failed):
+        """What one result of `action` says about the account `host`."""
+        account = self._account(host)
+        facts = data.get("ansible_facts") or {}
         if action not in _drift.ACTIONS:
-            facts = (data.get("ansible_facts") or {}).get("account_baseline_result")
-            if isinstance(facts, dict):
-                account["summary"] = facts
+            if isinstance(facts.get("account_baseline_result"), dict):
+                account["summary"] = facts["account_baseline_result"]
             return
-        check = self._check_mode(task)
         self._modes.add("check" if check else "apply")
-        name = task.get_name()
-        if _drift.ACTIONS[action] == "root":
-            facts = (data.get("ansible_facts") or {}).get("root_mfa")
-            if isinstance(facts, dict):
-                account["root"], account["root_task"] = facts, name
-                account["account_id"] = facts.get("account_id") or account["account_id"]
+        role = _drift.ACTIONS[action]
+        if role == "procedure":
+            # accountguard.aws.baseline: one task, its steps' results inside, read as the steps' own tasks would be.
+            if isinstance(data.get("summary"), dict):
+                account["summary"] = data["summary"]
+            for step in data.get("steps") or []:
+                step_result = step.get("result") or {}
+                if step.get("user") and "item" not in step_result:
+                    step_result = dict(step_result, item={"name": step["user"]})  # as a loop item of the step's task
+                self._read(host, step.get("module"), step_result, step.get("task") or name, check, bool(step.get("failed")))
+            return
+        if role == "root":
+            if isinstance(facts.get("root_mfa"), dict):
+                account["root"], account["root_task"] = facts["root_mfa"], name
+                account["account_id"] = facts["root_mfa"].get("account_id") or account["account_id"]
             return
         if isinstance(data.get("results"), list):
             return  # a loop: each item was recorded by the item callbacks, which know whether it failed

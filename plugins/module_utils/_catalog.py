@@ -16,14 +16,19 @@ COLLECTION = "accountguard.aws"
 # name -> what it is for the rest of the collection:
 #   drift: the role its results play in the drift report (None: not read by the report at all; the
 #          credentials account_session returns must never reach a report);
-#   role:  whether the role account_baseline calls it (it then must have connection defaults there).
+#   step:  whether accountguard.aws.baseline runs it as a step of the procedure (and gives it the account's
+#          session).
 AWS_MODULES = {
-    "account_session": {"drift": None, "role": True},
-    "root_mfa_facts": {"drift": "root", "role": True},
-    "iam_admin_group": {"drift": "group", "role": True},
-    "iam_admin_user": {"drift": "user", "role": True},
-    "iam_virtual_mfa": {"drift": "mfa", "role": True},
+    "account_session": {"drift": None, "step": True},
+    "root_mfa_facts": {"drift": "root", "step": True},
+    "iam_admin_group": {"drift": "group", "step": True},
+    "iam_admin_user": {"drift": "user", "step": True},
+    "iam_virtual_mfa": {"drift": "mfa", "step": True},
 }
+
+# The procedure of one account (plugin_utils/_procedure.py): a module of its own that runs the steps above in
+# one task. The role account_baseline calls it; the drift report reads its steps.
+PROCEDURE = "baseline"
 
 
 def fqcn(name):
@@ -32,4 +37,10 @@ def fqcn(name):
 
 def drift_roles():
     """{resolved FQCN: drift role} of the modules whose results the drift report reads."""
-    return {fqcn(name): meta["drift"] for name, meta in AWS_MODULES.items() if meta["drift"]}
+    roles = {fqcn(name): meta["drift"] for name, meta in AWS_MODULES.items() if meta["drift"]}
+    roles[fqcn(PROCEDURE)] = "procedure"
+    return roles
+
+
+def steps():
+    return [name for name, meta in AWS_MODULES.items() if meta["step"]]

@@ -206,7 +206,7 @@ def task_items(action, result, check_mode, task=None, failed=False):
     root_mfa_facts (whose facts are read with root_items). Loop results give one set per loop item.
     `failed`: the caller knows the result failed (callbacks are told, the result may not say)."""
     role = ACTIONS.get(action)
-    if role in (None, "root"):
+    if role in (None, "root", "procedure"):
         return []
     if _skipped(result):
         return []

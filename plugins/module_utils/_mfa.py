@@ -309,16 +309,23 @@ def _enable(client, check_mode, result, user_name, serial, seed, now=None):
         _set_diff(result, [], [serial], f"enable the existing unassigned virtual MFA device {serial} for user {user_name}")
         return result
     clock = time.time if now is None else now
+    ahead = False
     for attempt in (1, 2):
         started = clock()
-        code1, code2 = consecutive_codes(seed, started)
+        # The pair a person types (the last code and the current one); after a rejection, the pair that follows.
+        code1, code2 = consecutive_codes(seed, started + (STEP if ahead else 0))
         try:
             _iam.enable_mfa_device(client, user_name, serial, code1, code2)
             break
         except AccountGuardError as e:
             code = error_code(e)
-            # Retries of a transient error, or a slow answer, can outlive the codes: compute them again, once.
-            if code == "InvalidAuthenticationCode" and attempt == 1 and int(clock()) // STEP != int(started) // STEP:
+            if code == "InvalidAuthenticationCode" and attempt == 1:
+                # Retries of a transient error, or a slow answer, can outlive the codes: compute them again, once.
+                # Otherwise IAM may have seen these codes already (the device was enabled a moment ago, then
+                # deactivated): wait for the next 30-second window and try the two codes no one has used yet.
+                if int(clock()) // STEP == int(started) // STEP:
+                    time.sleep(STEP - clock() % STEP + 0.5)
+                    ahead = True
                 continue
             if code == "InvalidAuthenticationCode":
                 raise AccountGuardError(

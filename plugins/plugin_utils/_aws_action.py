@@ -246,9 +246,13 @@ class AWSActionBase(ActionBase):
     def run(self, tmp=None, task_vars=None):
         super().run(tmp, task_vars)
         try:
-            return self._run_aws(dict(self._task.args), task_vars)
+            return self.run_step(dict(self._task.args), task_vars)
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)
+
+    def run_step(self, args, task_vars):
+        """The whole of one module run with `args` (the task's, or those accountguard.aws.baseline gives a step)."""
+        return self._run_aws(args, task_vars)
 
     def _run_aws(self, args, task_vars):
         """One run of the module with `args`: in this worker where it can, else as a module process."""

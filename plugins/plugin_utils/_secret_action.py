@@ -54,9 +54,8 @@ class SecretActionBase(AWSActionBase):
     def _finish(self, args, result):
         """Last words on the result of the whole conversation (it may still fail it)."""
 
-    def run(self, tmp=None, task_vars=None):
-        super(AWSActionBase, self).run(tmp, task_vars)  # ActionBase's checks; the conversation below runs the module
-        args = dict(self._task.args)
+    def run_step(self, args, task_vars):
+        args = dict(args)
         args.pop("secret_recipient", None)  # only this plugin sets it
         check_mode = bool(self._task.check_mode)
         store = None

@@ -83,7 +83,7 @@ def test_five_accounts_reach_the_baseline_then_stay_there(playbook, aws, tmp_pat
     first = baseline(playbook, inventory, "--forks", "3")
     counters = recaps(first)
     assert set(counters) == set(ACCOUNTS)
-    assert all(c["changed"] == 3 and c["failed"] == 0 for c in counters.values()), counters
+    assert all(c["changed"] == 1 and c["failed"] == 0 for c in counters.values()), counters  # the one baseline task
     for account in ACCOUNTS.values():
         assert_account_at_baseline(aws, playbook, account)
     lines = summary_lines(first)
@@ -109,12 +109,17 @@ def test_drift_scan_of_new_accounts_reports_each_change_once_and_writes_nothing(
     assert aws.control.mutating_requests() == []
     assert not playbook.secrets_dir.exists()
     for host in ("acct-1", "acct-2"):
-        assert recaps(scan)[host]["changed"] == 3  # the group, the user loop, the MFA loop
-        # One line per pending change: the group, each user, alice's device.
+        assert recaps(scan)[host]["changed"] == 1
         assert scan.stdout.count(f"changed: [{host}]\n") == 1
-        assert scan.stdout.count(f"changed: [{host}] => (item=alice)") == 2
-        assert scan.stdout.count(f"changed: [{host}] => (item=bob)") == 1
-    assert "create virtual MFA device /alice and enable it for the new user alice" in scan.stdout
+    # One diff per pending change and account: the group, each user, alice's device (bob has no MFA).
+    headers = [line for line in scan.stdout.splitlines() if line.startswith("--- before: ")]
+    assert sorted(headers) == sorted(2 * [
+        "--- before: Admin group with its policies",
+        "--- before: Admin users - console access, password to change at first sign-in, kept in Ansible Vault: alice",
+        "--- before: Admin users - console access, password to change at first sign-in, kept in Ansible Vault: bob",
+        "--- before: Admin users - virtual MFA device, seed stored in Ansible Vault before the device is enabled: alice",
+    ])
+    assert scan.stdout.count("+++ after: create virtual MFA device /alice and enable it for the new user alice") == 2
     assert "2 accounts: 0 ok, 2 would change, 0 failed" in summary_lines(scan)
 
 
@@ -135,8 +140,8 @@ def test_one_failing_account_never_stops_the_others(playbook, aws, tmp_path):
     failed = [line for line in summary_lines(proc) if line.startswith("acct-2")]
     assert failed == [
         "acct-2: FAILED: account acct-2 (210000000002): the root user has credentials but no MFA (root user has a password but no MFA). "
-        "account_baseline_root_mfa is 'require', so nothing was changed in this account. Enabling root MFA needs the root user; "
-        "until then set account_baseline_root_mfa to 'warn' for this account."
+        "root_mfa (account_baseline_root_mfa) is 'require', so nothing was changed in this account. Enabling root MFA needs the "
+        "root user; until then set it to 'warn' for this account."
     ]
     assert "3 accounts: 0 ok, 2 changed, 1 failed" in summary_lines(proc)
 
@@ -146,10 +151,11 @@ def test_bad_input_names_the_account_and_item_and_changes_nothing(playbook, aws,
     aws.control.clear_requests()
     proc = baseline(playbook, inventory, check=False, users=[{"name": "alice"}, {"name": "bad name!"}])
     assert proc.returncode == 2
-    assert ('acct-1: FAILED: account acct-1: account_baseline_admin_users has invalid IAM user names ("bad name!": '
+    assert ('acct-1: FAILED: account acct-1: admin_users (account_baseline_admin_users) has invalid IAM user names ("bad name!": '
             "1 to 64 letters, digits and + = , . @ _ -). Nothing was changed.") in summary_lines(proc)
     dup = baseline(playbook, inventory, check=False, users=[{"name": "alice"}, {"name": "alice"}])
-    assert "acct-1: FAILED: account acct-1: account_baseline_admin_users names alice more than once. Nothing was changed." in summary_lines(dup)
+    assert ("acct-1: FAILED: account acct-1: admin_users (account_baseline_admin_users) names alice more than once. "
+            "Nothing was changed.") in summary_lines(dup)
     bad_policy = baseline(playbook, inventory, check=False, account_baseline_admin_group_policies=["arn:aws:iam::aws:policy/NoSuchPolicy"])
     line = [x for x in summary_lines(bad_policy) if x.startswith("acct-1")][0]
     assert line.startswith("acct-1: FAILED: account acct-1 (210000000001): Admin group with its policies:")
@@ -193,7 +199,7 @@ def test_removed_user_is_deleted_with_its_secrets_file(playbook, aws, tmp_path):
     baseline(playbook, inventory, users=[{"name": "alice"}])
     assert secrets_file(playbook, ACCOUNTS["acct-1"], "alice").exists()
     gone = baseline(playbook, inventory, users=[{"name": "alice", "state": "absent"}])
-    assert recaps(gone)["acct-1"]["changed"] == 2  # the user (with its device), its file
+    assert recaps(gone)["acct-1"]["changed"] == 1  # the user (with its device) and its file, in the one task
     iam = aws.client("iam", account_id=ACCOUNTS["acct-1"])
     assert [u["UserName"] for u in iam.list_users()["Users"]] == []
     assert device_serials(iam) == []
@@ -311,7 +317,7 @@ def test_the_plays_module_defaults_reach_the_role(playbook, aws, tmp_path):
     proc = subprocess.run(playbook.command("account_baseline.yml", inventory=inventory), env=env,
                           capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert recaps(proc)["acct-1"]["changed"] == 3
+    assert recaps(proc)["acct-1"]["changed"] == 1
     assert stored(playbook, ACCOUNTS["acct-1"])["user_name"] == "alice"
     sts = [r for r in aws.control.requests() if r["action"] == "AssumeRole"]
     assert [r["params"]["RoleArn"] for r in sts] == [f"arn:aws:iam::{ACCOUNTS['acct-1']}:role/OrganizationAccountAccessRole"]

@@ -29,7 +29,7 @@ def test_a_failed_account_is_reported_with_its_error_and_the_others_with_their_c
     assert report["totals"]["accounts"] == 2 and report["totals"]["failed"] == 1 and report["totals"]["ok"] == 1
     failed = report["accounts"]["no-root-mfa"]
     assert failed["status"] == "failed" and failed["account_id"] == ACCOUNTS["no-root-mfa"]
-    assert "the root user has credentials but no MFA" in failed["error"] and "account_baseline_root_mfa is 'require'" in failed["error"]
+    assert "the root user has credentials but no MFA" in failed["error"] and "root_mfa (account_baseline_root_mfa) is 'require'" in failed["error"]
     # What the scan saw before the account stopped: root without MFA, which only the root user can fix.
     assert [(i["item"], i["status"], i["repairable"]) for i in failed["items"]] == [
         ("root_mfa", "drift", False), ("root_access_keys", "ok", False)]

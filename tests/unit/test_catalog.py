@@ -1,6 +1,7 @@
 """Every AWS module is registered everywhere it must be: the catalog (module_utils/_catalog.py) is the list, and
-this test fails when a module is missing from the action group, the role's connection defaults, the action
-plugins, the runner, the doc fragments, or when the drift report could not place a field of a module's diff."""
+this test fails when a module is missing from the action group, the action plugins, the runner, the doc
+fragments or the baseline's steps, when the role would run anything without the account's connection, or when
+the drift report could not place a field of a module's diff."""
 
 import importlib
 import re
@@ -56,7 +57,7 @@ def test_the_catalog_lists_every_module_built_on_the_runner():
 def test_every_aws_module_is_in_the_action_group_and_nothing_else_is():
     runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
     group = [entry for entry in runtime["action_groups"]["aws"] if isinstance(entry, str)]
-    assert sorted(group) == MODULES
+    assert sorted(group) == sorted(MODULES + [_catalog.PROCEDURE])
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -85,18 +86,22 @@ def test_every_aws_module_documents_the_shared_attributes_and_connection_options
     assert documented == set(logic.ARGUMENT_SPEC)
 
 
-def test_every_module_the_role_calls_gets_the_accounts_connection():
-    # A module left out of the role's per-action defaults would run with the operator's credentials instead
-    # of the account's.
-    called = {a.split(".")[-1] for a in role_actions()}
-    with_defaults = {a.split(".")[-1] for a in role_module_defaults() if a.startswith("accountguard.aws.")}
-    expected = {name for name, meta in _catalog.AWS_MODULES.items() if meta["role"]}
-    assert called == expected
-    assert called <= with_defaults
+def test_the_role_runs_the_baseline_with_its_connection_defaults_and_nothing_else_on_aws():
+    # A module the role called without per-action connection defaults would run with the operator's credentials
+    # instead of the account's: the role calls only the baseline, which hands the account's session to each step.
+    assert role_actions() == {_catalog.fqcn(_catalog.PROCEDURE)}
+    assert _catalog.fqcn(_catalog.PROCEDURE) in role_module_defaults()
+
+
+def test_the_baseline_runs_every_step_module_and_only_those():
+    source = (ROOT / "plugins" / "plugin_utils" / "_procedure.py").read_text()
+    used = set(re.findall(r'self\.step\("\w+", "(\w+)"', source))
+    assert used == set(_catalog.steps())
 
 
 def test_the_drift_report_reads_the_modules_the_catalog_says_and_not_the_session():
-    assert set(_drift.ACTIONS) == {f"accountguard.aws.{n}" for n, m in _catalog.AWS_MODULES.items() if m["drift"]}
+    expected = {f"accountguard.aws.{n}" for n, m in _catalog.AWS_MODULES.items() if m["drift"]} | {"accountguard.aws.baseline"}
+    assert set(_drift.ACTIONS) == expected
     assert "accountguard.aws.account_session" not in _drift.ACTIONS
 
 
@@ -113,6 +118,17 @@ def test_every_field_of_the_user_and_group_diffs_has_a_drift_item():
 
 
 def test_the_runner_is_the_only_way_modules_fail():
-    # No module calls fail_json itself: errors are the runner's, the same for both ways of running.
+    # No AWS module calls fail_json itself: errors are the runner's, the same for both ways of running.
     for name in MODULES:
         assert "fail_json" not in module_source(name)
+
+
+def test_the_baseline_module_documents_what_its_action_plugin_validates():
+    from ansible_collections.accountguard.aws.plugins.module_utils import _baseline
+    from ansible_collections.accountguard.aws.plugins.modules import baseline
+
+    doc = yaml.safe_load(baseline.DOCUMENTATION)
+    assert set(doc["options"]) == set(_baseline.ARGUMENT_SPEC)
+    assert set(doc["options"]["admin_users"]["suboptions"]) == set(_baseline.USER_OPTIONS)
+    for name, spec in _baseline.ARGUMENT_SPEC.items():
+        assert doc["options"][name].get("default") == spec.get("default"), name

@@ -475,3 +475,63 @@ def test_host_without_our_results_is_listed_ok(run):
     report = run.end(["prod"])
     assert report["accounts"]["prod"] == {"account": "prod", "account_id": None, "account_name": None, "status": "ok",
                                           "error": None, "items": []}
+
+
+# ---- accountguard.aws.baseline: one task whose steps are the role's modules ----------------------
+
+def procedure_result(account, check, root=None, group=None, users=None, mfa=None, failed=None):
+    """What accountguard.aws.baseline returns for the same step results as baseline() feeds one by one."""
+    root = ROOT_MFA_ON if root is None else root
+    steps = [{"step": "connect", "task": "Connect", "module": "accountguard.aws.account_session", "user": None, "failed": False,
+              "result": {"changed": False, "account_id": account}},
+             {"step": "root", "task": "Root user - MFA, password, access keys", "module": "accountguard.aws.root_mfa_facts", "user": None,
+              "failed": False, "result": root_result(root, account)},
+             {"step": "group", "task": "Admin group with its policies", "module": "accountguard.aws.iam_admin_group", "user": None,
+              "failed": False, "result": group or group_result()}]
+    for kind, task, module, loop in (("users", "Admin users", "iam_admin_user", users or users_result(user_sub("alice", account))),
+                                     ("mfa", "Admin users - virtual MFA", "iam_virtual_mfa", mfa or users_result(mfa_sub("alice", account)))):
+        for sub in loop["results"]:
+            if sub.get("skipped"):
+                continue
+            result = {k: v for k, v in sub.items() if k not in ("item", "ansible_loop_var")}
+            steps.append({"step": kind, "task": task, "module": f"accountguard.aws.{module}", "user": sub["item"]["name"],
+                          "failed": bool(sub.get("failed")), "result": result})
+    summary = {"account": "x", "account_id": account, "account_name": None, "check_mode": check, "status": "failed" if failed else "ok",
+               "error": failed, "root_mfa": {"policy": "warn", "status": "ok"}, "users": []}
+    result = {"changed": any(s["result"].get("changed") for s in steps), "account_id": account, "steps": steps, "summary": summary,
+              "ansible_facts": {"account_baseline_result": summary, "root_mfa": steps[1]["result"]["ansible_facts"]["root_mfa"]}}
+    if failed:
+        result.update(failed=True, msg=failed)
+    return result
+
+
+def without_tasks(entry):
+    return [{k: v for k, v in item.items() if k != "task"} for item in entry["items"]]
+
+
+@pytest.mark.parametrize("check", [True, False], ids=["check", "apply"])
+def test_the_baseline_task_is_read_as_its_steps(make_callback, tmp_path, check):
+    parts = {"root": ROOT_PASSWORD_ONLY, "group": group_result(exists=False),
+             "users": users_result(user_sub("alice", DEV, exists=False), user_sub("bob", DEV, before_groups=[])),
+             "mfa": users_result(mfa_sub("alice", DEV, enabled=False))}
+    one_by_one = Run(make_callback(output_dir=str(tmp_path / "a"))[0], str(tmp_path / "a"))
+    baseline(one_by_one, "dev", DEV, check, **parts)
+    expected = one_by_one.end(["dev"])["accounts"]["dev"]
+    in_one = Run(make_callback(output_dir=str(tmp_path / "b"))[0], str(tmp_path / "b"))
+    in_one.ok("dev", "accountguard.aws.baseline", procedure_result(DEV, check, **parts), check, "Baseline")
+    got = in_one.end(["dev"])["accounts"]["dev"]
+    assert without_tasks(got) == without_tasks(expected)
+    assert (got["status"], got["account_id"]) == (expected["status"], DEV)
+    assert {i["task"] for i in got["items"]} == {"Root user - MFA, password, access keys", "Admin group with its policies", "Admin users",
+                                                "Admin users - virtual MFA"}
+
+
+def test_a_failed_baseline_task_reports_its_failed_step_and_error(run):
+    failure = {"changed": False, "failed": True, "msg": "IAM user 'bob': AccessDenied", "item": {"name": "bob"}}
+    message = f"account prod ({PROD}): Admin users: bob: IAM user 'bob': AccessDenied"
+    result = procedure_result(PROD, False, users=users_result(user_sub("alice", PROD), failure), failed=message)
+    run.failed("prod", "accountguard.aws.baseline", result, name="Baseline")
+    entry = run.end(["prod"], failures={"prod": 1})["accounts"]["prod"]
+    assert entry["status"] == "failed" and entry["error"] == message
+    assert statuses(entry)[("user", "bob")] == "failed" and statuses(entry)[("user", "alice")] == "ok"
+    assert ("mfa_device", "bob") not in statuses(entry)

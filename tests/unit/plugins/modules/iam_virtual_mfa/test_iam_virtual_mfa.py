@@ -269,7 +269,8 @@ def test_seed_for_no_device_creates_a_new_one_with_a_warning(iam, user, run):
 # ---- failures ----------------------------------------------------------------------------------
 
 @CHECK_MODES
-def test_wrong_seed_is_a_clear_error_and_changes_nothing(iam, user, run, calls, monkeypatch, check_mode):
+def test_wrong_seed_is_a_clear_error_and_changes_nothing(iam, user, run, calls, monkeypatch, check_mode, fake_clock):
+    fake = fake_clock(_mfa, now=1000.0)
     serial, seed = create_device(iam)
     wrong = base64.b32encode(b"a seed of some other device!").decode("ascii")
     seen = reject_codes(monkeypatch)
@@ -286,8 +287,11 @@ def test_wrong_seed_is_a_clear_error_and_changes_nothing(iam, user, run, calls, 
     msg = res["msg"]
     assert "alice" in msg and serial in msg
     assert "the codes computed from the given seed were rejected: the seed does not belong to this device" in msg
-    assert len(seen) == 1
-    for code in seen[0][2:]:
+    # Once more in the next window with the two codes that follow (IAM refuses codes it has seen), then no more.
+    assert [s[2:] for s in seen] == [(code_at(wrong, 970), code_at(wrong, 1000)),
+                                     (code_at(wrong, 1020.5), code_at(wrong, 1050.5))]
+    assert fake.sleeps == [20.5]
+    for code in seen[0][2:] + seen[1][2:]:
         assert code not in msg
     assert_no_mutation(calls)  # the stub made the only enable call; nothing was deleted
 
@@ -431,14 +435,37 @@ def test_seed_and_codes_appear_nowhere_in_the_output(iam, user, run, check_mode)
     assert "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER" in out  # the invocation shows the seed masked
 
 
-def test_seed_and_codes_appear_nowhere_in_a_failure(iam, user, run, monkeypatch):
+def test_seed_and_codes_appear_nowhere_in_a_failure(iam, user, run, monkeypatch, fake_clock):
+    fake_clock(_mfa, now=1000.0)
     serial, seed = create_device(iam)
     seen = reject_codes(monkeypatch)
     out = run(user_name="alice", seed=seed, serial_number=serial).stdout
     assert '"failed": true' in out
     assert seed not in out
-    for code in set(seen[0][2:]) | codes_near_now(seed):
+    for code in set(seen[0][2:]) | set(seen[1][2:]) | codes_near_now(seed):
         assert code not in out
+
+
+def test_codes_iam_has_seen_are_not_sent_again(iam, user, monkeypatch, fake_clock):
+    # A device enabled a moment ago, deactivated and enabled again: IAM refuses the same two codes once more.
+    fake = fake_clock(_mfa, now=1000.0)
+    serial, seed = create_device(iam)
+    seen = []
+
+    def enable_mfa_device(client, name, serial, code1, code2):
+        seen.append((code1, code2))
+        if len(seen) == 1:
+            error = ClientError({"Error": {"Code": "InvalidAuthenticationCode", "Message": "no"}}, "EnableMFADevice")
+            raise AccountGuardError(message="Failed", exception=error)
+
+    monkeypatch.setattr(_iam, "enable_mfa_device", enable_mfa_device)
+    params = {"user_name": "alice", "device_name": None, "path": "/", "seed": seed, "serial_number": serial, "stored_serial": None,
+              "secret_recipient": None, "tags": None, "user_planned": False}
+    run = Run(params, False, True, lambda service, retry: iam)
+    _mfa.ensure_present(run)
+    assert run.result["enabled"] is True
+    assert seen == [(code_at(seed, 970), code_at(seed, 1000)), (code_at(seed, 1020.5), code_at(seed, 1050.5))]
+    assert fake.sleeps == [20.5]
 
 
 def test_new_device_seed_appears_only_sealed(iam, user, run):

@@ -1,0 +1,214 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the accountguard.aws project
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: baseline
+short_description: The secure start of one AWS account in one task, or in check mode the proof that it stayed there
+version_added: 0.2.0
+description:
+  - Brings one account to the baseline, in the order of the manual procedure. Connect (STS C(AssumeRole) into
+    O(assume_role_arn), with M(accountguard.aws.account_session)); read the root user (M(accountguard.aws.root_mfa_facts))
+    and, with O(root_mfa=require), stop when root has credentials but no MFA; the admin group with its policies
+    (M(accountguard.aws.iam_admin_group)); each admin user with console access and a password to change at first sign-in
+    (M(accountguard.aws.iam_admin_user)); each user's virtual MFA device (M(accountguard.aws.iam_virtual_mfa)).
+  - Each step is a run of that module, with the same arguments, checks, results, diffs and errors; secrets are stored in
+    Ansible Vault before they are used, exactly as with those modules' tasks. Steps get the account's session; with
+    C(--check) nothing is changed and every pending change is reported.
+  - It is one task instead of one per step because every task costs Ansible a worker process and templating per account,
+    which for a nightly scan of a whole organization is most of the cost. The role M(accountguard.aws.account_baseline)
+    runs it; use the single modules to build a procedure of your own.
+  - Input that needs no AWS call to be found wrong (user names, paths, tags, policy ARNs, repeated users) stops the account
+    before its first AWS call. A failing step stops the account; the other users of a failing user step are still done.
+  - Returns the account's summary as the fact C(account_baseline_result) (see the role's README), the root facts as
+    C(root_mfa), and every step's result in RV(steps). Nothing it returns holds a secret.
+options:
+  assume_role_arn:
+    description:
+      - The role to assume in the account before anything else, for example C(arn:aws:iam::<account id>:role/OrganizationAccountAccessRole).
+      - Omitted, every step works with the task's own connection.
+    type: str
+  assume_role_session_name:
+    description: The AssumeRole session name (CloudTrail).
+    type: str
+    default: accountguard-baseline
+  assume_role_duration:
+    description: The lifetime of the session, in seconds.
+    type: int
+    default: 3600
+  account_id:
+    description: The 12-digit id of the account; root facts fail if the credentials turn out to belong to another account.
+    type: str
+  root_mfa:
+    description:
+      - A root user with credentials but no MFA. V(require) stops the account before anything changes in it; V(warn)
+        reports it in the summary; V(ignore).
+    type: str
+    choices: [require, warn, ignore]
+    default: warn
+  admin_group:
+    description: The admin group.
+    type: str
+    default: Administrators
+  admin_group_path:
+    description: The admin group's IAM path.
+    type: str
+    default: /
+  admin_group_policies:
+    description: The managed policies (ARNs) attached to the admin group.
+    type: list
+    elements: str
+    default: [arn:aws:iam::aws:policy/AdministratorAccess]
+  admin_group_exclusive_policies:
+    description: Detach policies of the admin group not listed in O(admin_group_policies).
+    type: bool
+    default: false
+  admin_users:
+    description: The IAM administrator users the account must have.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: IAM user name.
+        type: str
+        required: true
+      state:
+        description: V(absent) removes the user with everything attached to it.
+        type: str
+        choices: [present, absent]
+        default: present
+      path:
+        description: IAM path of the user; defaults to O(user_path).
+        type: str
+      tags:
+        description: Tags of the user, on top of O(user_tags).
+        type: dict
+        default: {}
+      console_access:
+        description: Console sign-in with a generated password that must be changed at first sign-in.
+        type: bool
+        default: true
+      mfa:
+        description: Give the user an enabled virtual MFA device; V(false) leaves the user's devices alone.
+        type: bool
+        default: true
+      groups:
+        description: Further groups of the user (they must exist).
+        type: list
+        elements: str
+        default: []
+      permissions_boundary:
+        description: ARN of a managed policy to set as the user's permissions boundary.
+        type: str
+  user_path:
+    description: IAM path of users without a path of their own.
+    type: str
+    default: /
+  user_tags:
+    description: Tags of every admin user.
+    type: dict
+    default: {managed-by: accountguard}
+  exclusive_tags:
+    description: Remove tags of the users the baseline does not set.
+    type: bool
+    default: false
+  exclusive_groups:
+    description: Remove the users from groups the baseline does not list.
+    type: bool
+    default: false
+  min_password_length:
+    description: Length of generated passwords (raised to the account password policy's minimum).
+    type: int
+    default: 20
+  forget_removed_users:
+    description: Delete the secrets file of a user with O(admin_users[].state=absent) once the user is removed.
+    type: bool
+    default: true
+  secrets_dir:
+    description:
+      - Controller folder of the Ansible Vault files of the users' secrets, C(<secrets_dir>/<account id>/<user name>.yml).
+      - Without it, nothing that yields a secret (a console password, an MFA device) is created.
+    type: path
+extends_documentation_fragment:
+  - accountguard.aws.attributes
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  action:
+    details:
+      - The procedure always runs in the action plugin on the controller (it keeps secrets in the play's vault). Each
+        step runs in Ansible's worker there, or as that module's process where the task runs elsewhere.
+  check_mode:
+    details:
+      - Makes no mutating AWS call, needs no vault secret, and reports each pending change once.
+  diff_mode:
+    details:
+      - One diff per changed step, headed with the step and the user; never a password, seed or code.
+notes:
+  - Needs the IAM permissions of the modules it runs, and C(sts:AssumeRole) with O(assume_role_arn).
+  - A converged account costs 4 AWS calls (AssumeRole, GetAccountSummary, GetGroup, ListAttachedGroupPolicies) and 4 per
+    admin user (GetUser, ListGroupsForUser, GetLoginProfile, ListMFADevices).
+seealso:
+  - module: accountguard.aws.account_session
+  - module: accountguard.aws.root_mfa_facts
+  - module: accountguard.aws.iam_admin_group
+  - module: accountguard.aws.iam_admin_user
+  - module: accountguard.aws.iam_virtual_mfa
+author:
+  - accountguard.aws maintainers (@accountguard)
+"""
+
+EXAMPLES = r"""
+# Run with --vault-id (or --vault-password-file); with --check --diff it is the drift scan (no vault needed).
+- name: Baseline of the account
+  accountguard.aws.baseline:
+    assume_role_arn: "arn:aws:iam::{{ aws_account_id }}:role/OrganizationAccountAccessRole"
+    account_id: "{{ aws_account_id }}"
+    admin_users:
+      - name: alice
+      - name: breakglass
+        console_access: false
+        mfa: false
+    secrets_dir: /srv/accountguard/secrets
+"""
+
+RETURN = r"""
+account_id:
+  description: The account's id.
+  returned: always
+  type: str
+  sample: "123456789012"
+summary:
+  description: The account's summary, also set as the fact C(account_baseline_result) (see the role's README).
+  returned: always
+  type: dict
+steps:
+  description:
+    - Each step that ran, in order, with the result its module's task would have returned (without any credential).
+    - C(step) is V(connect), V(root), V(group), V(users) or V(mfa); C(task) its title; C(module) the module's name;
+      C(user) the user of a user or MFA step; C(failed); C(result).
+  returned: always
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.accountguard.aws.plugins.module_utils import _baseline
+
+
+def main():
+    # The procedure needs the controller (the play's vault for the users' secrets): the action plugin runs it,
+    # and this module process only says so.
+    module = AnsibleAWSModule(argument_spec=_baseline.ARGUMENT_SPEC, supports_check_mode=True)
+    module.fail_json(msg="accountguard.aws.baseline runs in its action plugin on the controller, not as a module process")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""accountguard.aws.baseline's procedure (plugin_utils/_procedure.py) over scripted steps: the order of the manual
+procedure, the account's session handed to every step after AssumeRole, input checked before the first AWS call,
+what stops an account and how the message names it, check-mode planning, diffs, the summary, and no credential in
+anything it returns."""
+
+import json
+from unittest import mock
+
+import pytest
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.accountguard.aws.plugins.module_utils import _baseline
+from ansible_collections.accountguard.aws.plugins.plugin_utils._procedure import Procedure
+from ansible_collections.accountguard.aws.plugins.plugin_utils._procedure import Stop
+
+ACCOUNT = "210000000001"
+SECRET = "wJalrXUtnFEMI-session-secret"
+TOKEN = "FwoGZXIvYXdz-session-token"
+SESSION = {"access_key": "ASIASESSION", "secret_key": SECRET, "session_token": TOKEN, "endpoint_url": "http://127.0.0.1:1"}
+ROOT = {"account_id": ACCOUNT, "mfa_enabled": True, "mfa_type": "virtual", "mfa_applicable": True, "credentials_present": True,
+        "findings": []}
+ROOT_NO_MFA = dict(ROOT, mfa_enabled=False, mfa_type="none", findings=["root user has a password but no MFA"])
+
+
+def answers(**overrides):
+    """Results of converged steps, by module; `overrides` replace one (a function of the step's args)."""
+    base = {
+        "account_session": lambda a: {"changed": False, "account_id": ACCOUNT, "connection": dict(SESSION),
+                                      "sts_creds": {"secret_key": SECRET, "session_token": TOKEN}},
+        "root_mfa_facts": lambda a: {"changed": False, "root_mfa": ROOT, "ansible_facts": {"root_mfa": ROOT}},
+        "iam_admin_group": lambda a: {"changed": False, "created": False, "diff": {"before": {"group_name": a["name"]}, "after": {"group_name": a["name"]}}},
+        "iam_admin_user": lambda a: {"changed": False, "created": False, "user": {"user_name": a["name"], "console_access": a["console_access"]},
+                                     "diff": {"before": {"user_name": a["name"]}, "after": {"user_name": a["name"]}},
+                                     "invocation": {"module_args": dict(a)}},
+        "iam_virtual_mfa": lambda a: {"changed": False, "enabled": True, "user_name": a["user_name"],
+                                      "serial_number": f"arn:aws:iam::{ACCOUNT}:mfa/{a['user_name']}"},
+    }
+    base.update(overrides)
+    return base
+
+
+class Steps:
+    """Stands in for the steps' action plugins: records each run and answers from `script`."""
+
+    def __init__(self, script):
+        self.script = script
+        self.runs = []
+
+    def get(self, name, **kwargs):
+        module = name.rsplit(".", 1)[1]
+        step = mock.MagicMock()
+        step.run_step.side_effect = lambda args, task_vars: (self.runs.append((module, dict(args))), self.script[module](args))[1]
+        return step
+
+
+def procedure(users=None, check_mode=False, script=None, **options):
+    options.setdefault("assume_role_arn", f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole")
+    options.setdefault("account_id", ACCOUNT)
+    options.setdefault("secrets_dir", "/srv/secrets")
+    options["admin_users"] = users if users is not None else [{"name": "alice"}, {"name": "breakglass", "console_access": False, "mfa": False}]
+    params = ArgumentSpecValidator(_baseline.ARGUMENT_SPEC).validate(options).validated_parameters
+    steps = Steps(script or answers())
+    action = mock.MagicMock()
+    action._task.check_mode = check_mode
+    action._shared_loader_obj.action_loader = steps
+    run = Procedure(action, {"aws_account_name": "prod"}, params, {"profile": "operator", "region": "us-east-1"}, "prod")
+    return run, steps
+
+
+def finish(run):
+    try:
+        run.run()
+    except Stop as e:
+        return run.result(e.message, diff_mode=True)
+    return run.result(diff_mode=True)
+
+
+def test_converged_account_runs_every_step_in_order_with_the_accounts_session():
+    run, steps = procedure()
+    result = finish(run)
+    assert [m for m, _ in steps.runs] == ["account_session", "root_mfa_facts", "iam_admin_group", "iam_admin_user", "iam_admin_user",
+                                          "iam_virtual_mfa"]
+    assert steps.runs[0][1]["profile"] == "operator"  # AssumeRole with the operator's connection
+    for module, args in steps.runs[1:]:
+        assert args["access_key"] == "ASIASESSION" and args["session_token"] == TOKEN and "profile" not in args, module
+    assert result["changed"] is False and "failed" not in result
+    assert result["summary"]["status"] == "ok" and result["summary"]["users_unchanged"] == ["alice", "breakglass"]
+    assert result["summary"]["mfa_enabled"] == ["alice"]
+    assert result["ansible_facts"]["root_mfa"] == ROOT and result["ansible_facts"]["account_baseline_result"] == result["summary"]
+    assert result["diff"] == []  # nothing changed, nothing to show
+
+
+def test_secrets_files_and_arguments_of_the_steps():
+    run, steps = procedure(users=[{"name": "alice", "tags": {"team": "a"}, "groups": ["Readers"]}], user_tags={"managed-by": "x"})
+    finish(run)
+    user = dict(steps.runs)["iam_admin_user"]
+    assert user["secrets_file"] == f"/srv/secrets/{ACCOUNT}/alice.yml"
+    assert user["groups"] == ["Administrators", "Readers"] and user["tags"] == {"managed-by": "x", "team": "a"}
+    assert user["forget_secrets"] is True and user["planned_groups"] == [] and user["path"] == "/"
+    assert dict(steps.runs)["iam_virtual_mfa"] == {**SESSION, "user_name": "alice", "user_planned": False,
+                                                  "secrets_file": f"/srv/secrets/{ACCOUNT}/alice.yml"}
+
+
+def test_nothing_it_returns_holds_the_sessions_credentials_or_the_steps_arguments():
+    run, _ = procedure()
+    text = json.dumps(finish(run))
+    assert SECRET not in text and TOKEN not in text and "ASIASESSION" not in text
+    assert "invocation" not in text and "sts_creds" not in text
+
+
+@pytest.mark.parametrize("users,words", [
+    ([{"name": "bad name!"}], 'has invalid IAM user names ("bad name!"'),
+    ([{"name": "alice"}, {"name": "alice"}], "names alice more than once"),
+])
+def test_bad_user_names_stop_before_any_step(users, words):
+    run, steps = procedure(users=users)
+    result = finish(run)
+    assert steps.runs == []
+    assert result["failed"] is True and result["msg"].startswith("account prod: admin_users (account_baseline_admin_users) ")
+    assert words in result["msg"] and result["msg"].endswith("Nothing was changed.")
+    assert result["summary"]["status"] == "failed" and result["summary"]["error"] == result["msg"]
+
+
+@pytest.mark.parametrize("options,words", [
+    ({"users": [{"name": "alice", "path": "admins"}]}, "Admin users - console access, password to change at first sign-in, "
+                                                       "kept in Ansible Vault: alice: Invalid input for IAM user 'alice': path 'admins'"),
+    ({"admin_group_policies": ["AdministratorAccess"]}, "Admin group with its policies: Invalid input for IAM group 'Administrators'"),
+    ({"users": [{"name": "alice", "tags": {"aws:reserved": "x"}}]}, "alice: Invalid input for IAM user 'alice': tag 'aws:reserved'"),
+])
+def test_bad_step_input_stops_before_any_aws_call(options, words):
+    run, steps = procedure(**options)
+    result = finish(run)
+    assert steps.runs == []
+    assert result["msg"].startswith(f"account prod ({ACCOUNT}): ") and words in result["msg"], result["msg"]
+
+
+def test_a_role_that_cannot_be_assumed_stops_the_account():
+    run, steps = procedure(script=answers(account_session=lambda a: {"failed": True, "msg": "AccessDenied: not trusted"}))
+    result = finish(run)
+    assert [m for m, _ in steps.runs] == ["account_session"]
+    assert result["msg"] == (f"account prod ({ACCOUNT}): Connect - assume the access role in the account: cannot assume "
+                             f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole: AccessDenied: not trusted. Nothing was changed in this account.")
+
+
+def test_root_mfa_required_stops_the_account_before_any_change():
+    run, steps = procedure(root_mfa="require", script=answers(root_mfa_facts=lambda a: {"changed": False, "root_mfa": ROOT_NO_MFA}))
+    result = finish(run)
+    assert [m for m, _ in steps.runs] == ["account_session", "root_mfa_facts"]
+    assert result["msg"].startswith(f"account prod ({ACCOUNT}): the root user has credentials but no MFA (root user has a password but no MFA). ")
+    assert result["summary"]["root_mfa"]["status"] == "fail" and result["ansible_facts"]["root_mfa"] == ROOT_NO_MFA
+
+
+def test_a_failing_user_leaves_the_other_users_done_and_stops_before_mfa():
+    def user(args):
+        if args["name"] == "alice":
+            return {"failed": True, "changed": False, "msg": "The secrets file of user alice cannot be decrypted"}
+        return answers()["iam_admin_user"](args)
+
+    run, steps = procedure(users=[{"name": "alice"}, {"name": "carol"}], script=answers(iam_admin_user=user))
+    result = finish(run)
+    assert [m for m, _ in steps.runs][-2:] == ["iam_admin_user", "iam_admin_user"]  # carol too, no MFA step
+    assert result["msg"] == (f"account prod ({ACCOUNT}): Admin users - console access, password to change at first sign-in, kept in "
+                             "Ansible Vault: alice: The secrets file of user alice cannot be decrypted")
+    assert [(s["user"], s["failed"]) for s in result["steps"] if s["step"] == "users"] == [("alice", True), ("carol", False)]
+
+
+def test_check_mode_on_a_new_account_plans_the_group_and_the_new_users_devices():
+    created = {"changed": True, "created": True}
+    script = answers(iam_admin_group=lambda a: dict(created, diff={"before": {}, "after": {"group_name": "Administrators"}}),
+                     iam_admin_user=lambda a: dict(created, user={"user_name": a["name"]}, diff={"before": {}, "after": {"user_name": a["name"]}}),
+                     iam_virtual_mfa=lambda a: {"changed": True, "enabled": False, "diff": {"before": {}, "after": {}, "after_header": "create it"}})
+    run, steps = procedure(check_mode=True, users=[{"name": "alice"}], script=script)
+    result = finish(run)
+    args = dict(steps.runs)
+    assert args["iam_admin_user"]["planned_groups"] == ["Administrators"]
+    assert args["iam_virtual_mfa"]["user_planned"] is True
+    assert result["changed"] is True and result["summary"]["status"] == "changed" and result["summary"]["check_mode"] is True
+    assert [(d["before_header"], d["after_header"]) for d in result["diff"]] == [
+        ("Admin group with its policies", "Admin group with its policies"),
+        ("Admin users - console access, password to change at first sign-in, kept in Ansible Vault: alice",
+         "Admin users - console access, password to change at first sign-in, kept in Ansible Vault: alice"),
+        ("Admin users - virtual MFA device, seed stored in Ansible Vault before the device is enabled: alice", "create it"),
+    ]
+
+
+def test_without_a_role_to_assume_the_steps_get_the_tasks_own_connection():
+    run, steps = procedure(assume_role_arn=None, account_id=None)
+    finish(run)
+    assert steps.runs[0][0] == "root_mfa_facts" and "account_id" not in steps.runs[0][1]
+    assert all(args["profile"] == "operator" for _, args in steps.runs)
+
+
+def test_removed_and_mfa_less_users_get_no_mfa_step():
+    run, steps = procedure(users=[{"name": "gone", "state": "absent"}, {"name": "keys-only", "mfa": False}, {"name": "alice"}])
+    result = finish(run)
+    assert [a["user_name"] for m, a in steps.runs if m == "iam_virtual_mfa"] == ["alice"]
+    assert {u["name"]: u["mfa"] for u in result["summary"]["users"]} == {"gone": "removed", "keys-only": "not managed", "alice": "enabled"}
