@@ -45,7 +45,8 @@ from ansible_collections.accountguard.aws.plugins.module_utils._runner import ex
 from ansible_collections.accountguard.aws.plugins.module_utils._runner import failure
 
 try:
-    import boto3  # noqa: F401  (amazon.aws's connection helpers need it, as the modules do)
+    # amazon.aws's connection helpers need boto3, as the modules do.
+    import boto3  # noqa: F401  pylint: disable=unused-import
     import botocore.config
     import botocore.exceptions
     import botocore.session

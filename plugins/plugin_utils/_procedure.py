@@ -113,7 +113,7 @@ class Procedure:
     def admin_users(self, users):
         for user in users:
             self.users.append((user, self.step("users", "iam_admin_user", self.user_args(user), user["name"])))
-        self.fail_if_failed("users", [result for _, result in self.users])
+        self.fail_if_failed("users", [result for user, result in self.users])
 
     def mfa_devices(self, users):
         for user in users:

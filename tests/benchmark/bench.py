@@ -74,6 +74,7 @@ PEER = """
         - name: Admin users
           amazon.aws.iam_user:
             name: "{{ item }}"
+            state: present
           loop: "{{ users }}"
         - name: Their MFA devices
           amazon.aws.iam_mfa_device_info:
@@ -86,7 +87,7 @@ ONE_TASK = """
   connection: local
   gather_facts: false
   vars:
-    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+    ansible_python_interpreter: "{{{{ ansible_playbook_python }}}}"
   tasks:
     - name: The task
       {task}
@@ -190,8 +191,8 @@ def side_by_side(bench, count, users):
     forced = bench.play("ours: drift scan, module processes", base + ["--check", "--diff"], accounts,
                         env=bench.env(ANSIBLE_CALLBACKS_ENABLED="accountguard.aws.drift_report", ACCOUNTGUARD_DRIFT_REPORT_DIR=bench.workdir / "reports-forced",
                                       ACCOUNTGUARD_AWS_MODULE_PROCESS="1"))
-    peer = bench.play("amazon.aws peer --check", [bench.write("peer.yml", PEER), "-i", inventory, "--check", "-e",
-                                                   json.dumps({"localaws_url": bench.aws.url, "users": list(users)})], accounts)
+    peer_args = [bench.write("peer.yml", PEER), "-i", inventory, "--check", "-e", json.dumps({"localaws_url": bench.aws.url, "users": list(users)})]
+    peer = bench.play("amazon.aws peer --check", peer_args, accounts)
     one = bench.play("one amazon.aws task", [bench.write("one.yml", ONE_TASK.format(task="amazon.aws.aws_caller_info: {endpoint_url: \"{{ localaws_url }}\"}")),
                                              "-i", inventory, "-e", f"localaws_url={bench.aws.url}"], accounts)
     ping = bench.play("ansible.builtin.ping", [bench.write("ping.yml", ONE_TASK.format(task="ansible.builtin.ping:")), "-i", inventory], accounts)

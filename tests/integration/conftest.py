@@ -5,6 +5,16 @@ import pytest
 from playbook_helpers import PlaybookRunner
 
 
+@pytest.fixture(params=["worker", "module"])
+def way(request):
+    """How the collection's AWS modules run: in the controller's worker (the default on the controller), or as
+    module processes (what a task delegated elsewhere gets; forced with ACCOUNTGUARD_AWS_MODULE_PROCESS). A test
+    that asks for this fixture, or a file with `pytestmark = pytest.mark.usefixtures("way")`, runs both ways."""
+    return request.param
+
+
 @pytest.fixture
-def playbook(aws, tmp_path):
-    return PlaybookRunner(aws, tmp_path)
+def playbook(aws, tmp_path, request):
+    params = getattr(request.node, "callspec", None)
+    way = params.params.get("way", "worker") if params else "worker"
+    return PlaybookRunner(aws, tmp_path, module_process=way == "module")

@@ -24,8 +24,9 @@ TARGETS = Path(__file__).resolve().parent / "targets"
 
 
 class PlaybookRunner:
-    def __init__(self, aws, tmp_path):
+    def __init__(self, aws, tmp_path, module_process=False):
         self.aws = aws
+        self.module_process = module_process
         self.tmp_path = tmp_path
         self.vault_password_file = tmp_path / "vault-pass"
         self.vault_password_file.write_text("integration-vault-password\n")
@@ -48,8 +49,10 @@ class PlaybookRunner:
             AWS_DEFAULT_REGION="us-east-1",
             PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
         )
-        for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "ACCOUNTGUARD_AWS_MODULE_PROCESS"):
             env.pop(key, None)
+        if self.module_process:
+            env["ACCOUNTGUARD_AWS_MODULE_PROCESS"] = "1"
         return env
 
     def command(self, playbook, *args, vault=True, extra_vars=None, inventory="localhost,"):

@@ -3,6 +3,7 @@ ansible-playbook, checked independently with boto3 and Ansible's vault library."
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -74,7 +75,7 @@ def assert_account_at_baseline(aws, playbook, account):
     assert not secrets_file(playbook, account, "bob").exists()  # no console, no MFA: no secret at all
 
 
-def test_five_accounts_reach_the_baseline_then_stay_there(playbook, aws, tmp_path):
+def test_five_accounts_reach_the_baseline_then_stay_there(playbook, aws, tmp_path, way):
     roots = {"210000000001": {"mfa": "virtual"}, "210000000002": {"mfa": "hardware"}, "210000000003": {"credentials": False}}
     for account, state in roots.items():
         aws.control.set_root(account, **state)
@@ -215,7 +216,7 @@ def test_host_without_account_id_uses_the_given_credentials(playbook, aws, tmp_p
     assert stored(playbook, "123456789012")["user_name"] == "alice"
 
 
-def test_run_stopped_between_storing_a_seed_and_enabling_its_device_converges(playbook, aws, tmp_path):
+def test_run_stopped_between_storing_a_seed_and_enabling_its_device_converges(playbook, aws, tmp_path, way):
     inventory = write_inventory(tmp_path, {"acct-1": ACCOUNTS["acct-1"], "acct-2": ACCOUNTS["acct-2"]})
     # Every EnableMFADevice fails: the seeds are stored, the devices exist, none is enabled.
     aws.control.set_faults(throttle_fraction=1.0, throttle_actions=["EnableMFADevice"])
@@ -235,7 +236,7 @@ def test_run_stopped_between_storing_a_seed_and_enabling_its_device_converges(pl
         assert stored(playbook, account)["seed"] == seed  # the stored seed's device, not a new one
 
 
-def test_run_killed_between_creating_a_device_and_storing_its_seed_converges(playbook, aws, tmp_path):
+def test_run_killed_between_creating_a_device_and_storing_its_seed_converges(playbook, aws, tmp_path, way):
     inventory = write_inventory(tmp_path, {"acct-1": ACCOUNTS["acct-1"]})
     account = ACCOUNTS["acct-1"]
     # The device is created, but its answer (with the seed) is held back while the run is killed.
@@ -287,7 +288,7 @@ def kill_tree(pid):
             pass
 
 
-def test_no_secret_in_output_or_log_at_vvvv(playbook, aws, tmp_path):
+def test_no_secret_in_output_or_log_at_vvvv(playbook, aws, tmp_path, way):
     inventory = write_inventory(tmp_path, {"acct-1": ACCOUNTS["acct-1"], "acct-2": ACCOUNTS["acct-2"]})
     start = time.time()
     out = baseline(playbook, inventory, "-vvvv", "--diff")
@@ -295,6 +296,9 @@ def test_no_secret_in_output_or_log_at_vvvv(playbook, aws, tmp_path):
     end = time.time()
     log = playbook.log_path.read_text()
     texts = (out.stdout, out.stderr, again.stdout, again.stderr, log)
+    # The steps ran the way this test asked for (-vvv says which).
+    assert ("accountguard.aws.iam_admin_user: running as a module process" in out.stdout) == (way == "module")
+    assert ("accountguard.aws.iam_admin_user: running in the controller's worker" in out.stdout) == (way == "worker")
     assert "secrets_stored" in out.stdout  # the run did store secrets, and said so
     for account in (ACCOUNTS["acct-1"], ACCOUNTS["acct-2"]):
         values = stored(playbook, account)
@@ -307,6 +311,7 @@ def test_no_secret_in_output_or_log_at_vvvv(playbook, aws, tmp_path):
                 assert not appears(c, text), f"code {c} leaked"
     for text in texts:
         assert "sts_creds" not in text  # the assumed role's session credentials are never shown
+        assert not re.search(r"\bASIA[A-Z0-9]{12,}", text)  # nor a session's access key id
         assert "sealed_secret" not in text
 
 

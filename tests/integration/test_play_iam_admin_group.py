@@ -8,6 +8,9 @@ import pytest
 from playbook_helpers import four_steps
 from playbook_helpers import recap
 
+# Every test here runs both ways: in the controller's worker and as module processes.
+pytestmark = pytest.mark.usefixtures("way")
+
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 UNKNOWN = "arn:aws:iam::123456789012:policy/DoesNotExist"

@@ -10,6 +10,9 @@ from ansible.parsing.vault import VaultSecret
 from playbook_helpers import four_steps
 from playbook_helpers import recap
 
+# Every test here runs both ways: in the controller's worker and as module processes.
+pytestmark = pytest.mark.usefixtures("way")
+
 ACCOUNT = "123456789012"
 
 

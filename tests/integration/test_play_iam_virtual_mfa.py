@@ -23,6 +23,9 @@ from playbook_helpers import recap
 from playbook_helpers import seed_is_the_devices
 from playbook_helpers import vault_lib
 
+# Every test here runs both ways: in the controller's worker and as module processes.
+pytestmark = pytest.mark.usefixtures("way")
+
 ACCOUNT = "123456789012"
 USER = "carol"
 SERIAL = f"arn:aws:iam::{ACCOUNT}:mfa/{USER}"

@@ -11,6 +11,9 @@ import pytest
 
 from playbook_helpers import recap
 
+# Every test here runs both ways: in the controller's worker and as module processes.
+pytestmark = pytest.mark.usefixtures("way")
+
 ACCOUNT = "123456789012"  # the local AWS account of the plain "testing" keys
 
 BASE = {

@@ -75,7 +75,7 @@ def undo(iam):
 
 @CHECK_MODES
 def test_group_created(both, iam, check_mode):
-    from_module, _ = both(iam_admin_group, _admin_group, check_mode, name="Administrators", managed_policies=[ADMIN])
+    from_module = both(iam_admin_group, _admin_group, check_mode, name="Administrators", managed_policies=[ADMIN])[0]
     undo(iam)
     from_worker = run_in_worker(_admin_group, "accountguard.aws.iam_admin_group", {"name": "Administrators", "managed_policies": [ADMIN]},
                                 check_mode, True, inject_invocation=True)
@@ -107,7 +107,8 @@ def test_aws_error_with_its_response(both, monkeypatch):
 
     def denied(self, operation, params):
         if operation == "GetGroup":
-            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "not allowed"}, "ResponseMetadata": {"RequestId": "r-1", "HTTPStatusCode": 403}}, operation)
+            response = {"Error": {"Code": "AccessDenied", "Message": "not allowed"}, "ResponseMetadata": {"RequestId": "r-1", "HTTPStatusCode": 403}}
+            raise ClientError(response, operation)
         return original(self, operation, params)
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", denied)
@@ -176,6 +177,6 @@ def test_env_fallbacks_read_the_tasks_environment(iam, monkeypatch):
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     monkeypatch.delenv("AWS_REGION", raising=False)
     result = run_in_worker(_root, "accountguard.aws.root_mfa_facts", {"account_id": "123456789012"}, False, False,
-                                       environment={"AWS_REGION": "eu-west-1"}, inject_invocation=True)
+                           environment={"AWS_REGION": "eu-west-1"}, inject_invocation=True)
     assert result["invocation"]["module_args"]["region"] == "eu-west-1"
     assert "AWS_REGION" not in os.environ

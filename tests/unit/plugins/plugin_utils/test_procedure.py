@@ -54,6 +54,11 @@ class Steps:
         return step
 
 
+def modules(steps):
+    """The modules the steps ran, in order."""
+    return [module for module, args in steps.runs]
+
+
 def procedure(users=None, check_mode=False, script=None, **options):
     options.setdefault("assume_role_arn", f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole")
     options.setdefault("account_id", ACCOUNT)
@@ -79,8 +84,7 @@ def finish(run):
 def test_converged_account_runs_every_step_in_order_with_the_accounts_session():
     run, steps = procedure()
     result = finish(run)
-    assert [m for m, _ in steps.runs] == ["account_session", "root_mfa_facts", "iam_admin_group", "iam_admin_user", "iam_admin_user",
-                                          "iam_virtual_mfa"]
+    assert modules(steps) == ["account_session", "root_mfa_facts", "iam_admin_group", "iam_admin_user", "iam_admin_user", "iam_virtual_mfa"]
     assert steps.runs[0][1]["profile"] == "operator"  # AssumeRole with the operator's connection
     for module, args in steps.runs[1:]:
         assert args["access_key"] == "ASIASESSION" and args["session_token"] == TOKEN and "profile" not in args, module
@@ -98,12 +102,12 @@ def test_secrets_files_and_arguments_of_the_steps():
     assert user["secrets_file"] == f"/srv/secrets/{ACCOUNT}/alice.yml"
     assert user["groups"] == ["Administrators", "Readers"] and user["tags"] == {"managed-by": "x", "team": "a"}
     assert user["forget_secrets"] is True and user["planned_groups"] == [] and user["path"] == "/"
-    assert dict(steps.runs)["iam_virtual_mfa"] == {**SESSION, "user_name": "alice", "user_planned": False,
-                                                  "secrets_file": f"/srv/secrets/{ACCOUNT}/alice.yml"}
+    expected = {**SESSION, "user_name": "alice", "user_planned": False, "secrets_file": f"/srv/secrets/{ACCOUNT}/alice.yml"}
+    assert dict(steps.runs)["iam_virtual_mfa"] == expected
 
 
 def test_nothing_it_returns_holds_the_sessions_credentials_or_the_steps_arguments():
-    run, _ = procedure()
+    run = procedure()[0]
     text = json.dumps(finish(run))
     assert SECRET not in text and TOKEN not in text and "ASIASESSION" not in text
     assert "invocation" not in text and "sts_creds" not in text
@@ -138,7 +142,7 @@ def test_bad_step_input_stops_before_any_aws_call(options, words):
 def test_a_role_that_cannot_be_assumed_stops_the_account():
     run, steps = procedure(script=answers(account_session=lambda a: {"failed": True, "msg": "AccessDenied: not trusted"}))
     result = finish(run)
-    assert [m for m, _ in steps.runs] == ["account_session"]
+    assert modules(steps) == ["account_session"]
     assert result["msg"] == (f"account prod ({ACCOUNT}): Connect - assume the access role in the account: cannot assume "
                              f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole: AccessDenied: not trusted. Nothing was changed in this account.")
 
@@ -146,7 +150,7 @@ def test_a_role_that_cannot_be_assumed_stops_the_account():
 def test_root_mfa_required_stops_the_account_before_any_change():
     run, steps = procedure(root_mfa="require", script=answers(root_mfa_facts=lambda a: {"changed": False, "root_mfa": ROOT_NO_MFA}))
     result = finish(run)
-    assert [m for m, _ in steps.runs] == ["account_session", "root_mfa_facts"]
+    assert modules(steps) == ["account_session", "root_mfa_facts"]
     assert result["msg"].startswith(f"account prod ({ACCOUNT}): the root user has credentials but no MFA (root user has a password but no MFA). ")
     assert result["summary"]["root_mfa"]["status"] == "fail" and result["ansible_facts"]["root_mfa"] == ROOT_NO_MFA
 
@@ -159,7 +163,7 @@ def test_a_failing_user_leaves_the_other_users_done_and_stops_before_mfa():
 
     run, steps = procedure(users=[{"name": "alice"}, {"name": "carol"}], script=answers(iam_admin_user=user))
     result = finish(run)
-    assert [m for m, _ in steps.runs][-2:] == ["iam_admin_user", "iam_admin_user"]  # carol too, no MFA step
+    assert modules(steps)[-2:] == ["iam_admin_user", "iam_admin_user"]  # carol too, no MFA step
     assert result["msg"] == (f"account prod ({ACCOUNT}): Admin users - console access, password to change at first sign-in, kept in "
                              "Ansible Vault: alice: The secrets file of user alice cannot be decrypted")
     assert [(s["user"], s["failed"]) for s in result["steps"] if s["step"] == "users"] == [("alice", True), ("carol", False)]
@@ -188,7 +192,7 @@ def test_without_a_role_to_assume_the_steps_get_the_tasks_own_connection():
     run, steps = procedure(assume_role_arn=None, account_id=None)
     finish(run)
     assert steps.runs[0][0] == "root_mfa_facts" and "account_id" not in steps.runs[0][1]
-    assert all(args["profile"] == "operator" for _, args in steps.runs)
+    assert all(args["profile"] == "operator" for args in (a for m, a in steps.runs))
 
 
 def test_removed_and_mfa_less_users_get_no_mfa_step():

@@ -141,6 +141,7 @@ def test_without_a_vault_check_mode_still_reports_the_pending_user(iam, admins, 
     [
         ({"name": "a" * 65}, ["65 characters", "at most 64"]),
         ({"name": "bad name!"}, ["user name", "characters IAM does not allow"]),
+        ({"name": "ålice"}, ["user name", "'ålice' has characters IAM does not allow"]),  # IAM names are ASCII
         ({"name": "alice", "path": "no-slashes"}, ["path", "not a valid IAM path"]),
         ({"name": "alice", "groups": ["Admins#1"]}, ["group name", "Admins#1"]),
         ({"name": "alice", "permissions_boundary": "AdministratorAccess"}, ["permissions_boundary", "not a managed policy ARN"]),
@@ -215,6 +216,18 @@ def test_tags_and_groups_merge_unless_purged(iam, admins, run, calls, check_mode
     if not check_mode:
         assert iam.list_user_tags(UserName="alice")["Tags"] == []
         assert [g["GroupName"] for g in iam.list_groups_for_user(UserName="alice")["Groups"]] == ["Administrators"]
+
+
+@CHECK_MODES
+def test_purge_tags_without_tags_leaves_the_tags_alone(iam, admins, run, calls, check_mode):
+    # As amazon.aws documents purge_tags: without `tags`, nothing happens to the user's tags.
+    create_alice(run, Recipient())
+    iam.tag_user(UserName="alice", Tags=[{"Key": "owner", "Value": "team-a"}])
+    result = run(check_mode=check_mode, name="alice", purge_tags=True).result
+    assert result["changed"] is False
+    assert result["diff"]["after"]["tags"] == result["diff"]["before"]["tags"] == {"owner": "team-a"}
+    assert "UntagUser" not in calls.calls
+    assert iam.list_user_tags(UserName="alice")["Tags"] == [{"Key": "owner", "Value": "team-a"}]
 
 
 @CHECK_MODES

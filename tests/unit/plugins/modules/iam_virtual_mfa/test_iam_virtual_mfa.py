@@ -296,9 +296,8 @@ def test_wrong_seed_is_a_clear_error_and_changes_nothing(iam, user, run, calls, 
     assert_no_mutation(calls)  # the stub made the only enable call; nothing was deleted
 
 
-def test_codes_outliving_their_window_are_computed_once_more(iam, user, monkeypatch):
-    serial, seed = create_device(iam)
-    clock = iter([1000.0, 1031.0, 1031.0, 1031.0])
+def reject_first_codes(monkeypatch):
+    """EnableMFADevice refuses the first codes it gets and accepts the next ones; returns the codes it got."""
     seen = []
 
     def enable_mfa_device(client, name, serial, code1, code2):
@@ -308,11 +307,24 @@ def test_codes_outliving_their_window_are_computed_once_more(iam, user, monkeypa
             raise AccountGuardError(message="Failed", exception=error)
 
     monkeypatch.setattr(_iam, "enable_mfa_device", enable_mfa_device)
+    return seen
+
+
+def enable_with_seed(iam, serial, seed, now=None):
+    """ensure_present for a device whose seed the controller gave (the follow-up call); returns the result."""
     params = {"user_name": "alice", "device_name": None, "path": "/", "seed": seed, "serial_number": serial, "stored_serial": None,
               "secret_recipient": None, "tags": None, "user_planned": False}
     run = Run(params, False, True, lambda service, retry: iam)
-    _mfa.ensure_present(run, now=lambda: next(clock))
-    assert run.result["changed"] is True and run.result["enabled"] is True
+    _mfa.ensure_present(run, now=now)
+    return run.result
+
+
+def test_codes_outliving_their_window_are_computed_once_more(iam, user, monkeypatch):
+    serial, seed = create_device(iam)
+    clock = iter([1000.0, 1031.0, 1031.0, 1031.0])
+    seen = reject_first_codes(monkeypatch)
+    result = enable_with_seed(iam, serial, seed, now=lambda: next(clock))
+    assert result["changed"] is True and result["enabled"] is True
     assert seen == [(code_at(seed, 970), code_at(seed, 1000)), (code_at(seed, 1001), code_at(seed, 1031))]
 
 
@@ -450,20 +462,8 @@ def test_codes_iam_has_seen_are_not_sent_again(iam, user, monkeypatch, fake_cloc
     # A device enabled a moment ago, deactivated and enabled again: IAM refuses the same two codes once more.
     fake = fake_clock(_mfa, now=1000.0)
     serial, seed = create_device(iam)
-    seen = []
-
-    def enable_mfa_device(client, name, serial, code1, code2):
-        seen.append((code1, code2))
-        if len(seen) == 1:
-            error = ClientError({"Error": {"Code": "InvalidAuthenticationCode", "Message": "no"}}, "EnableMFADevice")
-            raise AccountGuardError(message="Failed", exception=error)
-
-    monkeypatch.setattr(_iam, "enable_mfa_device", enable_mfa_device)
-    params = {"user_name": "alice", "device_name": None, "path": "/", "seed": seed, "serial_number": serial, "stored_serial": None,
-              "secret_recipient": None, "tags": None, "user_planned": False}
-    run = Run(params, False, True, lambda service, retry: iam)
-    _mfa.ensure_present(run)
-    assert run.result["enabled"] is True
+    seen = reject_first_codes(monkeypatch)
+    assert enable_with_seed(iam, serial, seed)["enabled"] is True
     assert seen == [(code_at(seed, 970), code_at(seed, 1000)), (code_at(seed, 1020.5), code_at(seed, 1050.5))]
     assert fake.sleeps == [20.5]
 
