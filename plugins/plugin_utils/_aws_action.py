@@ -103,12 +103,22 @@ def warm_up():
         display.vvvv(f"accountguard.aws: botocore warm-up skipped: {e}")
 
 
+def _configured_region(profile):
+    """The region of the AWS config files (for `profile`), or None."""
+    try:
+        return _session(profile).get_config_variable("region")
+    except botocore.exceptions.BotoCoreError:
+        return None
+
+
 def _client_factory(module_name, params):
     """The runner's client factory for the worker: amazon.aws's connection rules over the module's params."""
 
     def create(service, retry):
+        region = params.get("region") or _configured_region(params.get("profile") or None)
         try:
-            region, endpoint_url, boto_params = _aws_connection_info(params)
+            # The region is resolved here from the shared session: amazon.aws would build a boto3 Session for it.
+            endpoint_url, boto_params = _aws_connection_info(dict(params, region=region or "resolved-above"))[1:]
         except AnsibleBotocoreError as e:
             raise AccountGuardError(message=e.message) from None
         profile = boto_params.pop("profile_name", None)

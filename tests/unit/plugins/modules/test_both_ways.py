@@ -180,3 +180,13 @@ def test_env_fallbacks_read_the_tasks_environment(iam, monkeypatch):
                            environment={"AWS_REGION": "eu-west-1"}, inject_invocation=True)
     assert result["invocation"]["module_args"]["region"] == "eu-west-1"
     assert "AWS_REGION" not in os.environ
+
+
+def test_without_any_region_iam_works_the_same(both, monkeypatch, tmp_path):
+    # IAM is global: no region in the task, the environment or the AWS config files is fine, both ways.
+    for key in ("AWS_DEFAULT_REGION", "AWS_REGION"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    from_module, from_worker = both(root_mfa_facts, _root, account_id="123456789012")
+    same(from_module, from_worker)
+    assert from_worker["invocation"]["module_args"]["region"] is None
