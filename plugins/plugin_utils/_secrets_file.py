@@ -27,8 +27,12 @@ from ansible.parsing.vault import match_encrypt_secret
 
 
 def _plain(values):
-    """Plain str keys and values: yaml.safe_dump refuses str subclasses (Ansible's tagged or unsafe strings)."""
-    return {str(key): (str(value) if isinstance(value, str) else value) for key, value in values.items()}
+    """Plain str keys and values: yaml.safe_dump refuses str subclasses (Ansible's tagged strings, and before
+    ansible-core 2.19 its unsafe strings, whose own str() returns themselves; str.__str__ gives a plain copy)."""
+    def plain(value):
+        return str.__str__(value) if isinstance(value, str) else value
+
+    return {plain(key): plain(value) for key, value in values.items()}
 
 
 class SecretsFileError(AnsibleError):

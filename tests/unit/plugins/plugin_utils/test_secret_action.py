@@ -242,3 +242,24 @@ def test_absent_forgets_the_seed_of_the_removed_device(tmp_path):
     action._run_aws = FakeModule(lambda args: {"changed": True, "enabled": False})
     assert action.run(task_vars={})["changed"] is True
     assert decrypt(secrets_file) == {"user_name": "alice", "password": "keep-me"}
+
+
+class UnsafeText(str):
+    """What ansible-core before 2.19 hands over for task values (AnsibleUnsafeText): a str whose str() is itself."""
+
+    def __str__(self):
+        return self
+
+
+def test_values_from_ansible_strings_are_stored_as_plain_text(tmp_path):
+    # yaml.safe_dump refuses str subclasses: task values as ansible-core's own strings (tagged in 2.19+, unsafe
+    # before) used to fail the task after the device was created.
+    from ansible._internal._datatag._tags import TrustedAsTemplate
+
+    from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFile
+
+    path = tmp_path / "alice.yml"
+    store = SecretsFile(str(path), VAULT, "user alice")
+    store.save({UnsafeText("user_name"): UnsafeText("alice"), "account_id": TrustedAsTemplate().tag("123456789012"), "seed": SEED})
+    assert decrypt(path) == {"user_name": "alice", "account_id": "123456789012", "seed": SEED}
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
