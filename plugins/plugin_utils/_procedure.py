@@ -219,8 +219,10 @@ class Procedure:
     # ---- what the task returns -----------------------------------------------------------------
 
     def result(self, error=None, diff_mode=False):
+        name = self.task_vars.get("aws_account_name")  # the inventory's, which may be a template
         summary = _baseline.summary(self.params, self.root, self.group, self.users, self.mfa, account=self.host,
-                                    account_name=self.task_vars.get("aws_account_name"), check_mode=self.check_mode, error=error)
+                                    account_name=self.action._templar.template(name) if name is not None else None,
+                                    check_mode=self.check_mode, error=error)
         changed = any(s["result"].get("changed") for s in self.steps if s["step"] not in ("connect", "root"))
         result = {"changed": changed, "account_id": summary["account_id"], "steps": self.steps, "summary": summary}
         facts = {"account_baseline_result": summary}

@@ -69,6 +69,7 @@ def procedure(users=None, check_mode=False, script=None, **options):
     action = mock.MagicMock()
     action._task.check_mode = check_mode
     action._shared_loader_obj.action_loader = steps
+    action._templar.template.side_effect = lambda value: value
     run = Procedure(action, {"aws_account_name": "prod"}, params, {"profile": "operator", "region": "us-east-1"}, "prod")
     return run, steps
 
@@ -90,7 +91,7 @@ def test_converged_account_runs_every_step_in_order_with_the_accounts_session():
         assert args["access_key"] == "ASIASESSION" and args["session_token"] == TOKEN and "profile" not in args, module
     assert result["changed"] is False and "failed" not in result
     assert result["summary"]["status"] == "ok" and result["summary"]["users_unchanged"] == ["alice", "breakglass"]
-    assert result["summary"]["mfa_enabled"] == ["alice"]
+    assert result["summary"]["mfa_enabled"] == ["alice"] and result["summary"]["account_name"] == "prod"
     assert result["ansible_facts"]["root_mfa"] == ROOT and result["ansible_facts"]["account_baseline_result"] == result["summary"]
     assert result["diff"] == []  # nothing changed, nothing to show
 
