@@ -7,7 +7,7 @@ the collection's module for it (see plugin_utils/_procedure.py)."""
 from __future__ import annotations
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.errors import UnsupportedError
+from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
@@ -21,6 +21,7 @@ from ansible_collections.accountguard.aws.plugins.action import iam_admin_group 
 from ansible_collections.accountguard.aws.plugins.action import iam_admin_user  # noqa: F401  pylint: disable=unused-import
 from ansible_collections.accountguard.aws.plugins.action import iam_virtual_mfa  # noqa: F401  pylint: disable=unused-import
 from ansible_collections.accountguard.aws.plugins.action import root_mfa_facts  # noqa: F401  pylint: disable=unused-import
+from ansible_collections.accountguard.aws.plugins.plugin_utils._aws_action import validation_error
 from ansible_collections.accountguard.aws.plugins.plugin_utils._procedure import Procedure
 from ansible_collections.accountguard.aws.plugins.plugin_utils._procedure import Stop
 
@@ -44,12 +45,9 @@ class ActionModule(ActionBase):
         spec = aws_argument_spec()
         spec.update(_baseline.ARGUMENT_SPEC)
         validation = ArgumentSpecValidator(spec).validate(args)
-        errors = list(validation.errors)
-        if errors:
-            msg = validation.errors.msg
-            if isinstance(errors[0], UnsupportedError):
-                msg = f"Unsupported parameters for (accountguard.aws.baseline) module: {msg}"
-            return {"failed": True, "changed": False, "msg": msg}
+        msg = validation_error(validation, "accountguard.aws.baseline")
+        if msg:
+            return {"failed": True, "changed": False, "msg": remove_values(msg, validation._no_log_values)}
         # The connection as given (task, module_defaults): each step resolves its own fallbacks, as its module would.
         names = connection_options()
         connection = {k: v for k, v in args.items() if k in names}

@@ -185,6 +185,16 @@ def endpoint_log(enabled):
         actions[:] = sorted(set(actions))
 
 
+def validation_error(validation, module_name):
+    """The message AnsibleModule fails with for an argument spec validation's errors, or None."""
+    errors = list(validation.errors)
+    if not errors:
+        return None
+    if isinstance(errors[0], UnsupportedError):
+        return f"Unsupported parameters for ({module_name}) module: {validation.errors.msg}"
+    return validation.errors.msg
+
+
 def run_in_worker(logic, module_name, args, check_mode, diff, environment=None, inject_invocation=False):
     """One run of a module's logic in this process: the module's argument spec (with amazon.aws's
     connection options), the runner, and the result a module process would return. Secrets given as
@@ -198,11 +208,8 @@ def run_in_worker(logic, module_name, args, check_mode, diff, environment=None, 
             validation = ArgumentSpecValidator(spec).validate(args)  # env fallbacks read the task's environment
             no_log_values = validation._no_log_values
             warnings += [f"Both option {w['option']} and its alias {w['alias']} are set." for w in validation._warnings]
-            errors = list(validation.errors)
-            if errors:
-                msg = validation.errors.msg
-                if isinstance(errors[0], UnsupportedError):
-                    msg = f"Unsupported parameters for ({module_name}) module: {msg}"
+            msg = validation_error(validation, module_name)
+            if msg:
                 failed = {"failed": True, "msg": msg}
                 if inject_invocation:
                     failed["invocation"] = {"module_args": validation.validated_parameters}

@@ -114,3 +114,21 @@ def test_a_bug_in_the_logic_is_a_clear_failure_without_secrets():
     assert result["failed"] is True
     assert result["msg"].startswith("Unexpected failure in accountguard.aws.broken: RuntimeError")
     assert "Sup3r-Secret-Value" not in repr(result)
+
+
+@pytest.mark.parametrize("args,words", [
+    ({"admin_users": [{"nam": "alice"}]}, "missing required arguments: name found in admin_users"),
+    ({"admin_userz": []}, "Unsupported parameters for (accountguard.aws.baseline) module: admin_userz"),
+    ({"root_mfa": "sometimes"}, "value of root_mfa must be one of: require, warn, ignore, got: sometimes"),
+    ({"admin_users": [{"name": "alice", "state": "gone"}]}, "value of state must be one of: present, absent, got: gone"),
+])
+def test_the_baselines_options_are_checked_before_anything_runs(worker, args, words):
+    from ansible_collections.accountguard.aws.plugins.action.baseline import ActionModule as BaselineAction
+
+    action = make_action()
+    action.__class__ = BaselineAction
+    action._task.args = dict(args, secret_key="Sup3r-Secret-Value")
+    result = action.run(task_vars={"inventory_hostname": "prod"})
+    assert result["failed"] is True and words in result["msg"], result["msg"]
+    assert worker == [] and action._execute_module.call_count == 0
+    assert "Sup3r-Secret-Value" not in repr(result)
