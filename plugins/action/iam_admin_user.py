@@ -18,8 +18,8 @@ class ActionModule(SecretActionBase):
     MODULE = "iam_admin_user"
     LOGIC = _admin_user
 
-    def _label(self, args):
-        return f"user {args.get('name') or args.get('user_name')}"
+    def _user(self, args):
+        return args.get('name') or args.get('user_name')
 
     def _finish(self, args, result):
         # A removed user's password is of no use to anyone: with forget_secrets its file goes too.
@@ -47,4 +47,4 @@ class ActionModule(SecretActionBase):
             "sign_in_url": result.get("sign_in_url"),
             "password": secret["password"],
         }
-        return values, {"password": secret["password"]}
+        return values, {"password": secret["password"], "password_stored": True}

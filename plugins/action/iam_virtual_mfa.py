@@ -17,8 +17,8 @@ class ActionModule(SecretActionBase):
     MODULE = "iam_virtual_mfa"
     LOGIC = _mfa
 
-    def _label(self, args):
-        return f"user {args.get('user_name')}"
+    def _user(self, args):
+        return args.get('user_name')
 
     def _first_args(self, stored):
         # Only the serial (not a secret) travels by default; the seed goes to the module only when an
@@ -34,6 +34,12 @@ class ActionModule(SecretActionBase):
             return {k: v for k, v in stored.items() if k not in ("seed", "serial_number", "otpauth_uri")}
         return None
 
+    def _not_applied(self, before, result):
+        # The module deleted the device it could not enable: its seed goes too, if the file held it before.
+        if before.get("serial_number") == result.get("serial_number"):
+            return {k: v for k, v in before.items() if k not in ("seed", "serial_number", "otpauth_uri")}
+        return before
+
     def _on_pending(self, pending, result, secret, stored):
         serial = result.get("serial_number")
         if pending == "store_seed":
@@ -47,9 +53,9 @@ class ActionModule(SecretActionBase):
                 "seed": secret["seed"],
                 "otpauth_uri": otpauth_uri(secret["seed"], f"{user}@{result.get('account_id')}"),
             }
-            return values, {"seed": secret["seed"], "serial_number": serial}
+            return values, {"seed": secret["seed"], "serial_number": serial, "seed_stored": True}
         if pending == "seed_required":
             if stored.get("serial_number") == serial and stored.get("seed"):
-                return None, {"seed": stored["seed"], "serial_number": serial}
+                return None, {"seed": stored["seed"], "serial_number": serial, "seed_stored": True}
             raise AnsibleActionFail(f"iam_virtual_mfa asked for the seed of {serial}, which the secrets file does not hold")
         raise AnsibleActionFail(f"iam_virtual_mfa is waiting for '{pending}', which this action plugin does not know")

@@ -22,7 +22,10 @@ from ._common import reconcile
 from ._common import require_cryptography
 from ._common import validate_name
 from ._common import validate_path
+from ._password import DEFAULT_POLICY_LENGTH
+from ._password import MAX_LENGTH
 from ._password import generate_password
+from ._password import policy_problems
 from ._sealed import seal
 
 # Arguments that name the same thing as IAM does.
@@ -45,6 +48,8 @@ ARGUMENT_SPEC = dict(
     password_reset_required=dict(type="bool", default=True, no_log=False),
     min_password_length=dict(type="int", default=20, no_log=False),
     secrets_file=dict(type="path", no_log=False),
+    # Set by the action plugin for the call that applies a password it generated and stored: not a secret.
+    password_stored=dict(type="bool", default=False, no_log=False),
     # Read by the action plugin only: with state=absent, the secrets file goes once the user is gone.
     forget_secrets=dict(type="bool", default=False, no_log=False),
     # A public key: nothing secret, and it must reach the module intact (no_log would mask it).
@@ -73,6 +78,9 @@ def validate(params):
         problems.append(f"permissions_boundary {boundary!r} is not a managed policy ARN (arn:aws:iam::<account>:policy/<name>)")
     if params["password"] is not None and not params["console_access"]:
         problems.append("a password was given but console_access is false")
+    if not DEFAULT_POLICY_LENGTH <= params["min_password_length"] <= MAX_LENGTH:
+        problems.append(f"min_password_length must be from {DEFAULT_POLICY_LENGTH} (IAM's default password policy) to {MAX_LENGTH}, "
+                        f"not {params['min_password_length']}")
     problems = [p for p in problems if p]
     if problems:
         raise BadInput(f"Invalid input for IAM user {name!r}: " + "; ".join(problems) + ". Nothing was changed.")
@@ -86,9 +94,14 @@ def _boundary(user):
     return (user.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
 
 
-def observe(client, name):
-    """Current state, or None when the user does not exist: one GetUser, and two more reads if it does."""
-    user = _iam.get_user(client, name)
+class NotApplied(AccountGuardError):
+    """A secret this run stored could not be applied: the action plugin takes it out of the secrets file."""
+
+
+def observe(client, name, recent=False):
+    """Current state, or None when the user does not exist: one GetUser, and two more reads if it does.
+    `recent`: the user was created or seen a moment ago, so a missing answer is retried (eventual consistency)."""
+    user = (_iam.get_recent_user if recent else _iam.get_user)(client, name)
     if user is None:
         return None
     profile = _iam.get_login_profile(client, name)
@@ -156,12 +169,21 @@ def ensure_present(run):
     (`pending: store_password`), which stores it and calls again with it."""
     client, check_mode, params = run.client("iam"), run.check_mode, run.params
     name = params["name"]
-    current = observe(client, name)
+    stored = params["password_stored"] and not check_mode  # the call that applies a password this task stored
+    current = observe(client, name, recent=stored)
     before = summary(current)
     want = desired_summary(params, before)
     _check_references(client, name, before, want, params.get("planned_groups") or () if check_mode else ())
 
     profile = current["profile"] if current else None
+    if stored and profile is not None and params["update_password"] == "on_create":
+        # Someone else created the login profile after this task generated and stored its password: the stored
+        # password is not the user's, and this run must not report it applied.
+        run.result["secret_not_applied"] = True
+        raise NotApplied(
+            f"The login profile of IAM user {name!r} was created by someone else while this run stored its generated "
+            "password: that password was not applied, and it is taken out of the secrets file. Nothing else was changed."
+        )
     create_profile = want["console_access"] and profile is None
     reset_password = want["console_access"] and profile is not None and params["update_password"] == "always"
     needs_generated = (create_profile or reset_password) and params["password"] is None
@@ -171,6 +193,16 @@ def ensure_present(run):
             "run with --vault-id or --vault-password-file and set secrets_file (or set console_access: false). "
             "Nothing was changed."
         )
+    policy = None
+    if (create_profile or reset_password) and not check_mode and not stored:
+        # The password policy in force, read before the first change: a given password it refuses must stop the
+        # run before the user exists, and a generated one must meet it.
+        policy = _iam.get_password_policy(client)
+        if params["password"] is not None:
+            problems = policy_problems(params["password"], policy)
+            if problems:
+                raise BadInput(f"The password given for IAM user {name!r} does not meet the account's password policy: "
+                               + "; ".join(problems) + ". Nothing was changed.")
 
     changed, raw_user = _apply_user(client, check_mode, name, current, want, before)
     result = {}
@@ -188,7 +220,6 @@ def ensure_present(run):
     elif needs_generated:
         # Sealed for the controller, which stores it in the vault and calls again with it: the
         # follow-up call applies the password and reports that change.
-        policy = _iam.get_password_policy(client)
         password = generate_password(policy, params["min_password_length"])
         result.update(pending="store_password", sealed_secret=seal(params["secret_recipient"], {"password": password}))
         after["console_access"] = profile is not None

@@ -44,6 +44,7 @@ ARGUMENT_SPEC = dict(
     min_password_length=dict(type="int", default=20, no_log=False),
     forget_removed_users=dict(type="bool", default=True),
     secrets_dir=dict(type="path", no_log=False),
+    same_account_hosts=dict(type="list", elements="str", default=[]),
 )
 
 # The steps, in the order of the manual procedure, with the titles every message and report uses.
@@ -129,6 +130,7 @@ def summary(params, root, group, users, mfa, account=None, account_name=None, ch
     group = group or {}
     listed = [_user_summary(user, result, mfa.get(user["name"])) for user, result in users if result is not None]
     changed = bool(group.get("changed")) or any(u["changed"] or u["mfa_changed"] for u in listed)
+    stored = any(u["secrets_stored"] for u in listed)
     return {
         "account": account,
         "account_id": root.get("account_id") or params.get("account_id"),
@@ -152,4 +154,6 @@ def summary(params, root, group, users, mfa, account=None, account_name=None, ch
         "users_unchanged": [u["name"] for u in listed if not u["changed"] and not u["failed"]],
         "mfa_enabled": [u["name"] for u in listed if u["mfa"] == "enabled"],
         "mfa_changed": [u["name"] for u in listed if u["mfa_changed"]],
+        # Where the secrets of this run went (the folder, never a value), when it stored any.
+        "secrets_dir": params.get("secrets_dir") if stored else None,
     }

@@ -28,6 +28,13 @@ def get_user(client, name):
     return client.get_user(UserName=name, aws_retry=True)["User"]
 
 
+@IAMErrorHandler.list_error_handler("get user {name}")
+@RETRY_NEW_ENTITY
+def get_recent_user(client, name):
+    """GetUser for a user this task has just created or seen: IAM may still report it missing for a while."""
+    return client.get_user(UserName=name)["User"]
+
+
 @IAMErrorHandler.common_error_handler("create user {name}")
 def create_user(client, name, path, tags, boundary):
     args = {"UserName": name, "Path": path}

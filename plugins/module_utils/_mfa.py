@@ -50,6 +50,8 @@ ARGUMENT_SPEC = dict(
     secrets_file=dict(type="path", no_log=False),
     tags=dict(type="dict"),
     user_planned=dict(type="bool", default=False),
+    # Set by the action plugin for the call that enables a device whose seed it stored: not a secret.
+    seed_stored=dict(type="bool", default=False),
 )
 
 # What the module asks of its action plugin (see plugins/action/iam_virtual_mfa.py).
@@ -191,11 +193,11 @@ def ensure_present(run, now=None):
     p = run.params
     _present(run, run.result, p["user_name"], p["device_name"] or p["user_name"], p["path"], seed=p["seed"],
              serial_number=p["serial_number"], stored_serial=p["stored_serial"], secret_recipient=p["secret_recipient"],
-             tags=p["tags"], now=now, user_planned=p["user_planned"])
+             tags=p["tags"], now=now, user_planned=p["user_planned"], seed_stored=p["seed_stored"] and not run.check_mode)
 
 
 def _present(run, result, user_name, device_name, path, seed=None, serial_number=None, stored_serial=None,
-             secret_recipient=None, tags=None, now=None, user_planned=False):
+             secret_recipient=None, tags=None, now=None, user_planned=False, seed_stored=False):
     check_mode = run.check_mode
     result.update(_new_result(user_name))
     label = f"{path}{device_name}"
@@ -207,6 +209,16 @@ def _present(run, result, user_name, device_name, path, seed=None, serial_number
         return result
     client = run.client("iam")
     devices = user_mfa_devices(client, user_name)
+    if devices and seed_stored and serial_number not in [d["SerialNumber"] for d in devices]:
+        # Another device was enabled for the user while this run stored the seed of its own: that device can
+        # never be enabled now. It goes, and so does its seed from the secrets file (the action plugin's part).
+        _iam.delete_virtual_mfa_device(client, serial_number)
+        result.update(serial_number=serial_number, secret_not_applied=True, changed=True)
+        raise AccountGuardError(
+            f"Another MFA device was enabled for IAM user {user_name} while this run stored the seed of virtual MFA device "
+            f"{serial_number}: that device was deleted and its seed taken out of the secrets file. The user keeps "
+            f"{', '.join(d['SerialNumber'] for d in devices)}."
+        )
     if devices:
         return _compliant(result, devices)
 

@@ -132,8 +132,21 @@ options:
   secrets_dir:
     description:
       - Controller folder of the Ansible Vault files of the users' secrets, C(<secrets_dir>/<account id>/<user name>.yml).
-      - Without it, nothing that yields a secret (a console password, an MFA device) is created.
+      - Required when a user has console access or MFA. A folder inside a collection folder is refused (an upgrade or
+        reinstall would delete it). Folders are created with mode 0700.
+      - Before the first change in the account, every user's file is checked to be that user's in this account, and the run
+        to be able to store new ones there with the folder's vault identity (not in check mode, which needs no vault).
+      - A real run holds the account's folder (a lock released when the run ends, even killed) from the first read of a
+        user's file to its last write; another run waits for it (C(ACCOUNTGUARD_SECRETS_LOCK_TIMEOUT), 600 seconds by
+        default), then gives up on that user with a clear message.
     type: path
+  same_account_hosts:
+    description:
+      - The inventory hosts that name this account, this one included; more than one stops the account before any AWS call
+        (two hosts would run the baseline of one account twice, at once). The role fills it in.
+    type: list
+    elements: str
+    default: []
 extends_documentation_fragment:
   - accountguard.aws.attributes
   - amazon.aws.common.modules

@@ -104,6 +104,13 @@ options:
         are of no use to anyone any more. Check mode deletes nothing.
     type: bool
     default: false
+  password_stored:
+    description:
+      - Internal, set by the action plugin for the call that applies a password it generated and stored in O(secrets_file);
+        do not set it. When the login profile exists by then (another hand created it), the task fails and the password
+        is taken out of the file.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - accountguard.aws.attributes
   - accountguard.aws.attributes.secrets

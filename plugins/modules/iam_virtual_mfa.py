@@ -81,6 +81,13 @@ options:
     description:
       - Tags for a newly created virtual MFA device. Tags of an existing device are not changed.
     type: dict
+  seed_stored:
+    description:
+      - Internal, set by the action plugin for the call that enables a device whose seed O(secrets_file) holds; do not
+        set it. When another MFA device of the user is enabled by then, the unassigned device is deleted, its seed taken
+        out of the file, and the task fails.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - accountguard.aws.attributes
   - accountguard.aws.attributes.secrets

@@ -16,6 +16,8 @@ organization is most of the cost. Here the steps share one worker, one client pe
 
 from __future__ import annotations
 
+import os
+
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
@@ -25,6 +27,8 @@ from ansible_collections.accountguard.aws.plugins.module_utils import _baseline
 from ansible_collections.accountguard.aws.plugins.module_utils import _mfa
 from ansible_collections.accountguard.aws.plugins.module_utils._catalog import fqcn
 from ansible_collections.accountguard.aws.plugins.module_utils._common import AccountGuardError
+from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFile
+from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFileError
 
 # What a step's result may carry that the baseline's own result must not: the session's credentials, the
 # module's arguments (connection keys), and the action plugins' internal keys.
@@ -64,6 +68,10 @@ class Procedure:
 
     def run(self):
         users = self.params["admin_users"]
+        hosts = self.params["same_account_hosts"]
+        if len(hosts) > 1:
+            raise Stop(f"{self.prefix()}: the inventory lists this account on hosts {', '.join(hosts)}: an account must be on one host "
+                       "only (two hosts would run the baseline of one account twice, at once). Nothing was changed.")
         problem = _baseline.check_users(users)
         if problem:
             raise Stop(f"account {self.host}: {problem}")
@@ -71,6 +79,7 @@ class Procedure:
         if self.params.get("assume_role_arn"):
             self.connect()
         self.read_root()
+        self.check_secrets(users)
         self.admin_group()
         self.admin_users(users)
         self.mfa_devices(users)
@@ -82,6 +91,40 @@ class Procedure:
             self._checked("users", _admin_user, self.user_args(user, account_id="000000000000"), user["name"])
             if self._wants_mfa(user):
                 self._checked("mfa", _mfa, self.mfa_args(user, account_id="000000000000"), user["name"])
+
+    def check_secrets(self, users):
+        """Before the first write: where the users' secrets go, that this run can store them there with the folder's
+        vault identity, and that the files already there are these users' in this account."""
+        needing = [u for u in users if u["state"] == "present" and (u["console_access"] or u["mfa"])]
+        if not needing:
+            return
+        folder = self.params.get("secrets_dir")
+        if not folder:
+            raise Stop(f"{self.prefix()}: secrets_dir (account_baseline_secrets_dir) is empty: set it to the folder of the users' "
+                       "vault files. Nothing was changed.")
+        if "ansible_collections" in os.path.abspath(folder).split(os.sep):
+            raise Stop(f"{self.prefix()}: secrets_dir (account_baseline_secrets_dir) {folder} is inside a collection folder, which "
+                       "an upgrade or reinstall of the collection deletes: set it to a folder of your own. Nothing was changed.")
+        if self.check_mode:
+            return  # a scan stores nothing and needs no vault
+        problems = []
+        for user in needing:
+            store = SecretsFile(self.secrets_file(user), self.action._loader._vault.secrets, f"user {user['name']} in account {self.account_id}")
+            try:
+                if store.exists():
+                    stored = store.load()
+                    found = {"user": stored.get("user_name"), "account": stored.get("account_id")}
+                    if found["user"] not in (None, user["name"]) or found["account"] not in (None, self.account_id):
+                        raise SecretsFileError(f"The secrets file {store.path} holds the secrets of user {found['user']} in account "
+                                               f"{found['account']}: it is another user's or account's file (a link or a copy?). "
+                                               "It was left untouched.")
+                else:
+                    store.check_writable()
+                    store.check_same_vault()
+            except SecretsFileError as e:
+                problems.append(f"{user['name']}: {e.message}")
+        if problems:
+            raise Stop(f"{self.prefix()}: {_baseline.STEPS['users']}: " + " | ".join(problems) + " Nothing was changed in this account.")
 
     def connect(self):
         arn = self.params["assume_role_arn"]

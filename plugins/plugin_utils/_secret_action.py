@@ -21,6 +21,8 @@ holds the play's vault secret. The exchange, per task, is the same either way:
 
 from __future__ import annotations
 
+import contextlib
+
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.accountguard.aws.plugins.module_utils._sealed import Recipient
@@ -30,13 +32,16 @@ from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file imp
 from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFileError
 
 MAX_ROUNDS = 3
-_INTERNAL_KEYS = ("sealed_secret", "pending")
+_INTERNAL_KEYS = ("sealed_secret", "pending", "secret_not_applied")
 
 
 class SecretActionBase(AWSActionBase):
     """Subclasses set MODULE and LOGIC and define `_first_args(stored)` and `_on_pending(pending, result, secret, stored)`."""
 
     def _label(self, args):
+        return f"user {self._user(args)}"
+
+    def _user(self, args):
         raise NotImplementedError
 
     def _first_args(self, stored):
@@ -51,6 +56,10 @@ class SecretActionBase(AWSActionBase):
         """The stored mapping as it must be after a successful real run, or None to leave the file as it is."""
         return None
 
+    def _not_applied(self, before, result):
+        """What the file must hold when the module could not apply the secret it was given: as it was before."""
+        return before
+
     def _finish(self, args, result):
         """Last words on the result of the whole conversation (it may still fail it)."""
 
@@ -58,32 +67,51 @@ class SecretActionBase(AWSActionBase):
         args = dict(args)
         args.pop("secret_recipient", None)  # only this plugin sets it
         check_mode = bool(self._task.check_mode)
-        store = None
-        stored = {}
+        if args.get("secrets_file") == "":
+            return {"failed": True, "changed": False, "msg": f"secrets_file of {self._label(args)} is empty: give the path of its vault file."}
+        store = SecretsFile(args["secrets_file"], self._loader._vault.secrets, self._label(args)) if args.get("secrets_file") else None
         try:
-            if args.get("secrets_file"):
-                store = SecretsFile(args["secrets_file"], self._loader._vault.secrets, self._label(args))
-                # Check mode without a vault secret still scans (the nightly drift run needs no vault).
-                if store.exists() and (store.can_encrypt or not check_mode):
-                    stored = store.load()
-            recipient = None
-            if store is not None and store.can_encrypt and not check_mode:
-                store.check_writable()
-                store.check_same_vault()
-                recipient = Recipient()
-                args["secret_recipient"] = recipient.public
-            args.update(self._first_args(stored))
+            # A real run holds the folder from the first read of the file to its last write: two runs never work
+            # from the same file at once, and a file is always re-read under the lock before it is written.
+            with store.lock() if store is not None and not check_mode else contextlib.nullcontext():
+                return self._run_with(store, args, task_vars, check_mode)
         except SecretsFileError as e:
             return {"failed": True, "changed": False, "msg": e.message}
-
-        try:
-            return self._converse(args, task_vars, store, stored, recipient)
         finally:
-            # In a module process, the module's arguments (possibly a password or seed) sat in this folder.
+            # In a module process, the module's arguments sat in this folder (never a secret: see _secret_call).
             self._remove_tmp_path(self._connection._shell.tmpdir)
 
+    def _run_with(self, store, args, task_vars, check_mode):
+        stored = {}
+        # Check mode without a vault secret still scans (the nightly drift run needs no vault).
+        if store is not None and store.exists() and (store.can_encrypt or not check_mode):
+            stored = store.load()
+            self._check_owner(store, stored, args)
+        recipient = None
+        if store is not None and store.can_encrypt and not check_mode:
+            store.check_writable()
+            store.check_same_vault()
+            recipient = Recipient()
+            args["secret_recipient"] = recipient.public
+        args.update(self._first_args(stored))
+        return self._converse(args, task_vars, store, stored, recipient)
+
+    def _check_owner(self, store, stored, args, account_id=None):
+        """A file of another user or account (a link, a copy) must not be read as this one's."""
+        user = self._user(args)
+        found_user, found_account = stored.get("user_name"), stored.get("account_id")
+        if user and found_user and found_user != user:
+            raise SecretsFileError(f"The secrets file {store.path} holds the secrets of user {found_user}, not of {self._label(args)}: "
+                                   "it is another user's file (a link or a copy?). It was left untouched and nothing was changed.")
+        if account_id and found_account and str(found_account) != str(account_id):
+            raise SecretsFileError(f"The secrets file {store.path} holds the secrets of account {found_account}, but {self._label(args)} "
+                                   f"is in account {account_id}: it is another account's file. It was left untouched; no secret of it was used.")
+
     def _converse(self, args, task_vars, store, stored, recipient):
+        before = dict(stored)  # the file as it was: what it holds again if a stored secret could not be applied
         result = self._run_aws(args, task_vars)
+        if store is not None and stored and result.get("account_id") and not result.get("failed"):
+            self._check_owner(store, stored, args, result["account_id"])
         rounds = 0
         while result.get("pending") and not result.get("failed") and rounds < MAX_ROUNDS:
             rounds += 1
@@ -101,6 +129,13 @@ class SecretActionBase(AWSActionBase):
                 return result
             follow = self._run_aws({**args, **next_args}, task_vars)
             result = self._merge(result, follow)
+            if follow.get("secret_not_applied"):
+                # AWS does not hold what the file now says (another hand got there first): put the file back.
+                try:
+                    store.restore(self._not_applied(before, follow))
+                except SecretsFileError as e:
+                    result["msg"] = f"{result.get('msg')} The secrets file could not be put back: {e.message}"
+                result.pop("secrets_stored", None)
         if result.get("pending") and not result.get("failed"):
             result.update(failed=True, msg=f"The module still waits for '{result['pending']}' after {MAX_ROUNDS} rounds; nothing more was done.")
         if store is not None and stored and not result.get("failed") and not self._task.check_mode:

@@ -10,8 +10,12 @@ fsync, rename) with mode 0600, so `ansible-vault view FILE` shows it and a crash
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
+import socket
 import tempfile
+import time
 
 import yaml
 
@@ -39,11 +43,89 @@ class SecretsFileError(AnsibleError):
     """A secrets file that cannot be used; the message names the file and never holds a secret."""
 
 
+# How long a run waits for another run's hold on a secrets folder before it gives up on that user.
+LOCK_TIMEOUT_ENV = "ACCOUNTGUARD_SECRETS_LOCK_TIMEOUT"
+LOCK_TIMEOUT = 600
+LOCK_NAME = ".accountguard.lock"
+
+
+def make_folders(folder):
+    """Create `folder` and every missing folder above it with mode 0700 (os.makedirs gives only the last one its mode)."""
+    missing = []
+    current = os.path.abspath(folder)
+    while not os.path.isdir(current):
+        missing.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path) from None
+
+
+class FolderLock:
+    """One run at a time in a secrets folder (one account's secrets): an exclusive flock on a file in it, held
+    across the processes of every run on this controller and released by the kernel when its holder ends, even
+    when it is killed. A worker that outlives its playbook keeps it until it is done, so nobody else works from
+    a file it is about to rewrite."""
+
+    def __init__(self, folder, label, timeout=None):
+        self.folder = folder
+        self.label = label
+        self.timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, LOCK_TIMEOUT) if timeout is None else timeout)
+        self._fd = None
+
+    def __enter__(self):
+        try:
+            make_folders(self.folder)
+            fd = os.open(os.path.join(self.folder, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as e:
+            raise SecretsFileError(f"Cannot use the secrets folder {self.folder} for {self.label}: {e.strerror}") from None
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES):
+                    os.close(fd)
+                    raise SecretsFileError(f"Cannot lock the secrets folder {self.folder} for {self.label}: {e.strerror}") from None
+            if time.monotonic() >= deadline:
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another run"
+                os.close(fd)
+                raise SecretsFileError(
+                    f"The secrets folder {self.folder} is in use by {holder}, and still was after {self.timeout:g} s: {self.label} "
+                    "was left alone and nothing was changed for it. Run again when that run is done."
+                )
+            time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"process {os.getpid()} on {socket.gethostname()} since {time.strftime('%H:%M:%S')}".encode("utf-8"), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._fd is not None:
+            os.close(self._fd)  # closing the last descriptor releases the flock
+            self._fd = None
+
+
 class SecretsFile:
     def __init__(self, path, vault_secrets, label):
-        self.path = path
+        self.path = os.path.abspath(os.path.expanduser(path))
+        self.folder = os.path.dirname(self.path)
         self._secrets = list(vault_secrets or [])
         self.label = label  # e.g. "user alice in account 123456789012": used in every error
+        # The vault identity (id, secret) new content is encrypted with: the one that opens this file, or its
+        # neighbours, so that one folder never mixes vault passwords; None until a file was opened.
+        self._identity = None
+
+    def lock(self, timeout=None):
+        """This file's folder, for one run at a time (see FolderLock)."""
+        return FolderLock(self.folder, self.label, timeout)
 
     @property
     def can_encrypt(self):
@@ -72,7 +154,8 @@ class SecretsFile:
                 "something else). It was left untouched and nothing was changed."
             )
         try:
-            plain = VaultLib(self._secrets).decrypt(data)
+            plain, vault_id, secret = VaultLib(self._secrets).decrypt_and_get_vault_id(data)
+            self._identity = (vault_id, secret)
         except (AnsibleVaultError, AnsibleVaultFormatError, ValueError):
             raise SecretsFileError(
                 f"The secrets file {self.path} of {self.label} cannot be decrypted with the vault secret(s) given "
@@ -101,9 +184,9 @@ class SecretsFile:
             VaultLib(self._secrets).encrypt(b"probe", secret, vault_id)
         except AnsibleError as e:
             raise SecretsFileError(f"The vault secret cannot encrypt the secrets of {self.label}: {e.message}") from None
-        folder = os.path.dirname(os.path.abspath(self.path))
+        folder = self.folder
         try:
-            os.makedirs(folder, mode=0o700, exist_ok=True)
+            make_folders(folder)
         except OSError as e:
             raise SecretsFileError(f"Cannot create the secrets folder {folder} for {self.label}: {e.strerror}") from None
         if not os.access(folder, os.W_OK):
@@ -116,7 +199,7 @@ class SecretsFile:
         under a password the rest of the team may not have."""
         if self.exists():
             return  # load() already proved the secrets open it
-        folder = os.path.dirname(os.path.abspath(self.path))
+        folder = self.folder
         try:
             names = sorted(n for n in os.listdir(folder) if n.endswith((".yml", ".yaml")) and not n.startswith("."))
         except OSError:
@@ -130,7 +213,8 @@ class SecretsFile:
             if not is_encrypted(data):
                 continue
             try:
-                VaultLib(self._secrets).decrypt(data)
+                vault_id, secret = VaultLib(self._secrets).decrypt_and_get_vault_id(data)[1:]
+                self._identity = (vault_id, secret)  # a new file gets the identity of its neighbours
             except (AnsibleVaultError, AnsibleVaultFormatError, ValueError):
                 raise SecretsFileError(
                     f"The secrets folder {folder} holds {name}, which the vault secret(s) given cannot decrypt: this "
@@ -141,10 +225,22 @@ class SecretsFile:
             return  # one file that opens is enough
 
     def _encrypt_secret(self):
+        if self._identity is not None:
+            return self._identity
         best = match_encrypt_secret(self._secrets, encrypt_vault_id=C.DEFAULT_VAULT_ENCRYPT_IDENTITY)
         if not best:
             raise AnsibleVaultError("no vault secret can encrypt")
         return best
+
+    def restore(self, values):
+        """The file as it was before this task stored anything: `values` again, or no file when there was none."""
+        if values:
+            self.save(values)
+        else:
+            try:
+                os.unlink(self.path)
+            except FileNotFoundError:
+                pass
 
     def save(self, values):
         """Encrypt and write atomically with mode 0600 (the folder is created 0700)."""
@@ -152,7 +248,7 @@ class SecretsFile:
         vault_id, secret = self._encrypt_secret()
         text = yaml.safe_dump(_plain(values), default_flow_style=False, sort_keys=False)
         blob = VaultLib(self._secrets).encrypt(to_bytes(text), secret, vault_id)
-        folder = os.path.dirname(os.path.abspath(self.path))
+        folder = self.folder
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:  # mkstemp creates it 0600

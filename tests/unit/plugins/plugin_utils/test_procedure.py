@@ -4,17 +4,21 @@ what stops an account and how the message names it, check-mode planning, diffs, 
 anything it returns."""
 
 import json
+import tempfile
+from pathlib import Path
 from unittest import mock
 
 import pytest
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.parsing.vault import VaultSecret
 
 from ansible_collections.accountguard.aws.plugins.module_utils import _baseline
 from ansible_collections.accountguard.aws.plugins.plugin_utils._procedure import Procedure
 from ansible_collections.accountguard.aws.plugins.plugin_utils._procedure import Stop
 
 ACCOUNT = "210000000001"
+VAULT = [("default", VaultSecret(b"procedure-test-vault"))]
 SECRET = "wJalrXUtnFEMI-session-secret"
 TOKEN = "FwoGZXIvYXdz-session-token"
 SESSION = {"access_key": "ASIASESSION", "secret_key": SECRET, "session_token": TOKEN, "endpoint_url": "http://127.0.0.1:1"}
@@ -59,10 +63,10 @@ def modules(steps):
     return [module for module, args in steps.runs]
 
 
-def procedure(users=None, check_mode=False, script=None, **options):
+def procedure(users=None, check_mode=False, script=None, vault=VAULT, **options):
     options.setdefault("assume_role_arn", f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole")
     options.setdefault("account_id", ACCOUNT)
-    options.setdefault("secrets_dir", "/srv/secrets")
+    options.setdefault("secrets_dir", tempfile.mkdtemp(prefix="procedure-test-"))
     options["admin_users"] = users if users is not None else [{"name": "alice"}, {"name": "breakglass", "console_access": False, "mfa": False}]
     params = ArgumentSpecValidator(_baseline.ARGUMENT_SPEC).validate(options).validated_parameters
     steps = Steps(script or answers())
@@ -70,6 +74,7 @@ def procedure(users=None, check_mode=False, script=None, **options):
     action._task.check_mode = check_mode
     action._shared_loader_obj.action_loader = steps
     action._templar.template.side_effect = lambda value: value
+    action._loader._vault.secrets = vault
     run = Procedure(action, {"aws_account_name": "prod"}, params, {"profile": "operator", "region": "us-east-1"}, "prod")
     return run, steps
 
@@ -96,14 +101,15 @@ def test_converged_account_runs_every_step_in_order_with_the_accounts_session():
     assert result["diff"] == []  # nothing changed, nothing to show
 
 
-def test_secrets_files_and_arguments_of_the_steps():
-    run, steps = procedure(users=[{"name": "alice", "tags": {"team": "a"}, "groups": ["Readers"]}], user_tags={"managed-by": "x"})
+def test_secrets_files_and_arguments_of_the_steps(tmp_path):
+    run, steps = procedure(users=[{"name": "alice", "tags": {"team": "a"}, "groups": ["Readers"]}], user_tags={"managed-by": "x"},
+                           secrets_dir=str(tmp_path))
     finish(run)
     user = dict(steps.runs)["iam_admin_user"]
-    assert user["secrets_file"] == f"/srv/secrets/{ACCOUNT}/alice.yml"
+    assert user["secrets_file"] == f"{tmp_path}/{ACCOUNT}/alice.yml"
     assert user["groups"] == ["Administrators", "Readers"] and user["tags"] == {"managed-by": "x", "team": "a"}
     assert user["forget_secrets"] is True and user["planned_groups"] == [] and user["path"] == "/"
-    expected = {**SESSION, "user_name": "alice", "user_planned": False, "secrets_file": f"/srv/secrets/{ACCOUNT}/alice.yml"}
+    expected = {**SESSION, "user_name": "alice", "user_planned": False, "secrets_file": f"{tmp_path}/{ACCOUNT}/alice.yml"}
     assert dict(steps.runs)["iam_virtual_mfa"] == expected
 
 
@@ -201,3 +207,58 @@ def test_removed_and_mfa_less_users_get_no_mfa_step():
     result = finish(run)
     assert [a["user_name"] for m, a in steps.runs if m == "iam_virtual_mfa"] == ["alice"]
     assert {u["name"]: u["mfa"] for u in result["summary"]["users"]} == {"gone": "removed", "keys-only": "not managed", "alice": "enabled"}
+
+
+# ---- settings refused before the first write ------------------------------------------------------
+
+def test_the_same_account_on_two_hosts_stops_before_any_step():
+    run, steps = procedure(same_account_hosts=["prod", "prod-again"])
+    result = finish(run)
+    assert steps.runs == []
+    assert "the inventory lists this account on hosts prod, prod-again: an account must be on one host only" in result["msg"]
+
+
+@pytest.mark.parametrize("folder,words", [
+    ("", "secrets_dir (account_baseline_secrets_dir) is empty"),
+    ("/opt/ansible/ansible_collections/accountguard/aws/playbooks/secrets", "is inside a collection folder, which an upgrade or reinstall"),
+])
+def test_a_secrets_folder_that_cannot_be_right_stops_before_the_first_write(folder, words):
+    run, steps = procedure(secrets_dir=folder)
+    result = finish(run)
+    assert modules(steps) == ["account_session", "root_mfa_facts"]  # reads only
+    assert words in result["msg"] and result["msg"].endswith("Nothing was changed.")
+
+
+def test_without_a_vault_secret_nothing_is_created_not_even_the_group():
+    run, steps = procedure(vault=[])
+    result = finish(run)
+    assert modules(steps) == ["account_session", "root_mfa_facts"]
+    assert "alice: No vault secret is configured, so the secrets of user alice in account 210000000001 could not be stored" in result["msg"]
+
+
+def test_a_secrets_folder_that_cannot_be_made_stops_before_the_first_write(tmp_path):
+    (tmp_path / ACCOUNT).write_text("a file where the account's folder must go")  # (root may write anywhere else)
+    run, steps = procedure(secrets_dir=str(tmp_path))
+    result = finish(run)
+    assert modules(steps) == ["account_session", "root_mfa_facts"]
+    assert f"alice: Cannot create the secrets folder {tmp_path}/{ACCOUNT} for user alice in account {ACCOUNT}: Not a directory" in result["msg"]
+
+
+def test_another_users_file_in_a_users_place_stops_before_the_first_write(tmp_path):
+    from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFile
+
+    bob = tmp_path / ACCOUNT / "bob.yml"
+    SecretsFile(str(bob), VAULT, "user bob").save({"user_name": "bob", "account_id": ACCOUNT, "password": "Bob's-1!"})
+    (tmp_path / ACCOUNT / "alice.yml").symlink_to(bob)
+    before = bob.read_bytes()
+    run, steps = procedure(secrets_dir=str(tmp_path))
+    result = finish(run)
+    assert modules(steps) == ["account_session", "root_mfa_facts"]
+    assert f"alice: The secrets file {tmp_path}/{ACCOUNT}/alice.yml holds the secrets of user bob in account {ACCOUNT}" in result["msg"]
+    assert bob.read_bytes() == before
+
+
+def test_check_mode_needs_no_vault():
+    run, steps = procedure(vault=[], check_mode=True)
+    result = finish(run)
+    assert "failed" not in result and modules(steps)[-1] == "iam_virtual_mfa"

@@ -90,7 +90,7 @@ def test_generated_password_is_stored_before_the_login_profile_is_created(tmp_pa
                       "sign_in_url": "https://123456789012.signin.aws.amazon.com/console", "password": PASSWORD}
     assert stat.S_IMODE(os.stat(secrets_file).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(secrets_file.parent).st_mode) == 0o700
-    assert sorted(os.listdir(secrets_file.parent)) == ["alice.yml"]  # no temp file left behind
+    assert sorted(os.listdir(secrets_file.parent)) == [".accountguard.lock", "alice.yml"]  # the lock, and no temp file left behind
     action._remove_tmp_path.assert_called()
 
 
@@ -263,3 +263,38 @@ def test_values_from_ansible_strings_are_stored_as_plain_text(tmp_path):
     store.save({UnsafeText("user_name"): UnsafeText("alice"), "account_id": TrustedAsTemplate().tag("123456789012"), "seed": SEED})
     assert decrypt(path) == {"user_name": "alice", "account_id": "123456789012", "seed": SEED}
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_a_password_another_hand_beat_to_the_login_profile_leaves_the_file_as_it_was(tmp_path):
+    secrets_file = tmp_path / "123456789012" / "alice.yml"
+
+    def first(args):
+        return user_result(pending="store_password", sealed_secret=seal(args["secret_recipient"], {"password": PASSWORD}))
+
+    def second(args):
+        assert args["password_stored"] is True and decrypt(secrets_file)["password"] == PASSWORD
+        return {"failed": True, "changed": False, "secret_not_applied": True, "msg": "The login profile of IAM user 'alice' was created by someone else"}
+
+    action = make_action(AdminUserAction, {"name": "alice", "secrets_file": str(secrets_file)}, VAULT)
+    action._run_aws = FakeModule(first, second)
+    result = action.run(task_vars={})
+    assert result["failed"] is True and "secrets_stored" not in result and "secret_not_applied" not in result
+    assert not secrets_file.exists()  # there was no file before this task
+
+
+def test_a_seed_whose_device_was_deleted_leaves_the_file(tmp_path):
+    secrets_file = tmp_path / "alice.yml"
+    serial = "arn:aws:iam::123456789012:mfa/alice"
+    keep = {"user_name": "alice", "account_id": "123456789012", "password": PASSWORD}
+    store = make_action(VirtualMfaAction, {"user_name": "alice", "secrets_file": str(secrets_file)}, VAULT)
+    from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFile
+    SecretsFile(str(secrets_file), VAULT, "user alice").save(dict(keep, serial_number=serial, seed=SEED, otpauth_uri="otpauth://totp/x"))
+
+    def gone(args):
+        assert args["seed"] == SEED and args["seed_stored"] is True
+        return {"failed": True, "changed": True, "secret_not_applied": True, "serial_number": serial, "msg": "Another MFA device was enabled"}
+
+    store._run_aws = FakeModule(lambda args: {"changed": False, "pending": "seed_required", "serial_number": serial}, gone)
+    result = store.run(task_vars={})
+    assert result["failed"] is True
+    assert decrypt(secrets_file) == keep  # the password stays, the seed of the deleted device is gone

@@ -46,7 +46,7 @@ def create_alice(run, recipient):
     """Bring alice to the baseline as the action plugin would: first call, store, second call."""
     first = run(name="alice", secret_recipient=recipient.public).result
     password = recipient.open(first["sealed_secret"])["password"]
-    second = run(name="alice", secret_recipient=recipient.public, password=password).result
+    second = run(name="alice", secret_recipient=recipient.public, password=password, password_stored=True).result
     return first, second, password
 
 
@@ -90,6 +90,62 @@ def test_follow_up_call_creates_the_login_profile_with_the_stored_password(iam, 
     assert second["user"]["console_access"] is True
     assert second["user"]["login_profile"]["password_reset_required"] is True
     assert password not in str(first) + str(second)
+
+
+def test_a_login_profile_created_by_another_hand_meanwhile_fails_and_says_so(iam, admins, run, calls):
+    # Between the two calls (the password was stored on the controller), someone else created the login profile.
+    recipient = Recipient()
+    first = run(name="alice", secret_recipient=recipient.public).result
+    password = recipient.open(first["sealed_secret"])["password"]
+    iam.create_login_profile(UserName="alice", Password="Someone-Else's-1!", PasswordResetRequired=False)
+    second = run(name="alice", secret_recipient=recipient.public, password=password, password_stored=True).result
+    assert second["failed"] is True and second["secret_not_applied"] is True
+    assert "was created by someone else while this run stored its generated password" in second["msg"]
+    assert "CreateLoginProfile" not in calls.calls and "UpdateLoginProfile" not in calls.calls
+    assert password not in str(second)
+
+
+def test_the_user_a_moment_after_its_creation_may_still_read_as_missing(iam, admins, run, calls, monkeypatch):
+    # IAM is eventually consistent: in the call that applies the stored password, GetUser first answers NoSuchEntity.
+    import botocore.client
+    from botocore.exceptions import ClientError
+
+    recipient = Recipient()
+    first = run(name="alice", secret_recipient=recipient.public).result
+    password = recipient.open(first["sealed_secret"])["password"]
+    original = botocore.client.BaseClient._make_api_call
+    missing = ["GetUser"]
+
+    def lagging(self, operation, params):
+        if operation in missing:
+            missing.remove(operation)
+            raise ClientError({"Error": {"Code": "NoSuchEntity", "Message": "The user with name alice cannot be found."}}, operation)
+        return original(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", lagging)
+    second = run(name="alice", secret_recipient=recipient.public, password=password, password_stored=True).result
+    assert second["changed"] is True and not second.get("failed")
+    assert "CreateUser" not in calls.calls and "CreateLoginProfile" in calls.calls
+    assert login_profile(iam) is not None
+
+
+@CHECK_MODES
+def test_a_given_password_the_policy_refuses_stops_before_the_user_exists(iam, admins, run, calls, check_mode):
+    iam.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True)
+    result = run(check_mode=check_mode, name="alice", password="Short1abcd").result
+    if check_mode:  # check mode creates nothing and asks for no password policy
+        assert result["changed"] is True and mutating(calls) == []
+        return
+    assert result["failed"] is True
+    assert ("The password given for IAM user 'alice' does not meet the account's password policy: it is shorter than the 14 "
+            "characters the password policy requires; the password policy requires a symbol") in result["msg"]
+    assert "Short1abcd" not in str(result) and mutating(calls) == [] and not user_exists(iam)
+
+
+def test_without_an_account_policy_a_given_password_meets_iams_default(iam, admins, run, calls):
+    result = run(name="alice", password="alllowercase").result
+    assert result["failed"] is True and "IAM's default policy requires three of" in result["msg"]
+    assert mutating(calls) == [] and not user_exists(iam)
 
 
 def test_generated_password_honours_the_account_policy_length(iam, admins, run):
@@ -146,6 +202,7 @@ def test_without_a_vault_check_mode_still_reports_the_pending_user(iam, admins, 
         ({"name": "alice", "groups": ["Admins#1"]}, ["group name", "Admins#1"]),
         ({"name": "alice", "permissions_boundary": "AdministratorAccess"}, ["permissions_boundary", "not a managed policy ARN"]),
         ({"name": "alice", "console_access": False, "password": "Xy1!xy1!xy1!xy1!"}, ["console_access is false"]),
+        ({"name": "alice", "min_password_length": 5}, ["min_password_length must be from 8 (IAM's default password policy) to 128, not 5"]),
     ],
 )
 def test_bad_input_fails_before_any_aws_call(iam, run, calls, args, words):

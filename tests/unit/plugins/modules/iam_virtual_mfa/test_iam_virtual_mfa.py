@@ -313,7 +313,7 @@ def reject_first_codes(monkeypatch):
 def enable_with_seed(iam, serial, seed, now=None):
     """ensure_present for a device whose seed the controller gave (the follow-up call); returns the result."""
     params = {"user_name": "alice", "device_name": None, "path": "/", "seed": seed, "serial_number": serial, "stored_serial": None,
-              "secret_recipient": None, "tags": None, "user_planned": False}
+              "secret_recipient": None, "tags": None, "user_planned": False, "seed_stored": False}
     run = Run(params, False, True, lambda service, retry: iam)
     _mfa.ensure_present(run, now=now)
     return run.result
@@ -492,3 +492,26 @@ def test_an_error_echoing_the_codes_is_withheld(iam, user, run, monkeypatch):
     assert out.result["failed"] is True
     assert "details withheld" in out.result["msg"] and "ValidationError" in out.result["msg"]
     assert seen[0][0] not in out.stdout and seen[0][1] not in out.stdout
+
+
+def test_another_device_enabled_meanwhile_takes_ours_away(iam, user, run, calls):
+    # The seed of our new device was stored; before it could be enabled, someone enabled another device for alice.
+    serial, seed = create_device(iam)
+    theirs, _ = create_device(iam, name="alice-phone")
+    enable(iam, theirs)
+    result = run(user_name="alice", seed=seed, serial_number=serial, seed_stored=True).result
+    assert result["failed"] is True and result["secret_not_applied"] is True and result["serial_number"] == serial
+    assert f"Another MFA device was enabled for IAM user alice while this run stored the seed of virtual MFA device {serial}" in result["msg"]
+    assert all_virtual(iam) == [theirs] and enabled(iam) == [theirs]
+    assert calls.calls.count("EnableMFADevice") == 0 and "DeleteVirtualMFADevice" in calls.calls
+    assert seed not in str(result)
+
+
+def test_a_seed_given_by_hand_never_deletes_a_device(iam, user, run):
+    # Without seed_stored (a person gave the seed), a user who has MFA already is simply compliant.
+    serial, seed = create_device(iam)
+    theirs, _ = create_device(iam, name="alice-phone")
+    enable(iam, theirs)
+    result = run(user_name="alice", seed=seed, serial_number=serial).result
+    assert result["changed"] is False and result["enabled"] is True
+    assert sorted(all_virtual(iam)) == sorted([serial, theirs])
