@@ -73,6 +73,13 @@ options:
       - Written by the action plugin on the controller, with the play's vault identity (C(--vault-id) or
         C(--vault-password-file)), atomically and with mode 0600, B(before) the secret is used; C(ansible-vault view FILE)
         shows it. Without it (and a vault secret) the module stops before creating anything that yields a secret.
+      - A real run holds the file's folder from the first read of the file to its last write (a lock file C(.accountguard.lock)
+        there, released when the run ends, even killed); another run waits for it (C(ACCOUNTGUARD_SECRETS_LOCK_TIMEOUT),
+        600 seconds by default), then fails for this user with a message saying the folder is in use.
+      - A new file is encrypted with the vault identity that opens the files already in its folder; a file that holds
+        another user's or account's secrets is an error. A leading C(~) is the home folder; folders are created 0700.
+      - Where the module runs as a module process (not on the controller), the secret reaches it through the
+        connection's pipelining, never in a file; a connection that cannot pipeline there is an error.
     type: path
   secret_recipient:
     description:

@@ -254,6 +254,20 @@ def plain(result):
 
 # ---- the action plugin ---------------------------------------------------------------------------
 
+class MaskedArgs(dict):
+    """Module arguments whose secret values never show when the dict is printed (ansible-core's debug output prints
+    the arguments of every module it ran); the module still gets them, as JSON."""
+
+    def __init__(self, values, secrets):
+        super().__init__(values)
+        self._secrets = frozenset(secrets)
+
+    def __repr__(self):
+        return repr({k: ("********" if k in self._secrets else v) for k, v in self.items()})
+
+    __str__ = __repr__
+
+
 class AWSActionBase(ActionBase):
     """Subclasses set MODULE (the module's name) and LOGIC (its logic file in module_utils)."""
 
@@ -272,17 +286,43 @@ class AWSActionBase(ActionBase):
         """The whole of one module run with `args` (the task's, or those accountguard.aws.baseline gives a step)."""
         return self._run_aws(args, task_vars)
 
-    def _run_aws(self, args, task_vars):
-        """One run of the module with `args`: in this worker where it can, else as a module process."""
+    def _run_aws(self, args, task_vars, secrets=()):
+        """One run of the module with `args`: in this worker where it can, else as a module process. `secrets`: the
+        names of the arguments that carry a secret (a password or seed the module must use)."""
         reason = self._module_process_reason(task_vars or {})
         if reason:
             display.vvv(f"{fqcn(self.MODULE)}: running as a module process ({reason})", host=self._play_context.remote_addr)
+            if secrets:
+                return self._execute_with_secrets(args, task_vars, secrets)
             return self._execute_module(module_name=fqcn(self.MODULE), module_args=args, task_vars=task_vars)
         display.vvv(f"{fqcn(self.MODULE)}: running in the controller's worker", host=self._play_context.remote_addr)
         return run_in_worker(
             self.LOGIC, fqcn(self.MODULE), args, self._task.check_mode, self._task.diff,
             environment=self._environment(), inject_invocation=self._inject_invocation(task_vars or {}),
         )
+
+    def _execute_with_secrets(self, args, task_vars, secrets):
+        """A module process that must use a secret gets it with no file holding it, not even for the length of the
+        call: through the connection's pipelining (the module and its arguments go to the interpreter's stdin;
+        without it Ansible writes them to a file in the remote tmp folder), and never in a debug line."""
+        connection = self._connection
+        previous = None
+        try:
+            try:
+                previous = connection.get_option("pipelining")
+                connection.set_option("pipelining", True)
+            except (KeyError, AnsibleError):
+                previous = None
+            if not self._is_pipelining_enabled("new"):
+                return {"failed": True, "changed": False, "msg": (
+                    f"{fqcn(self.MODULE)} would have to write the {' and '.join(secrets)} to a file for its module process on "
+                    f"{self._play_context.remote_addr}: that connection cannot pipeline here (become, or ANSIBLE_KEEP_REMOTE_FILES?). "
+                    "Run the task on the controller (connection local), or where pipelining works. The secret stays in the vault file."
+                )}
+            return self._execute_module(module_name=fqcn(self.MODULE), module_args=MaskedArgs(args, secrets), task_vars=task_vars)
+        finally:
+            if previous is not None:
+                connection.set_option("pipelining", previous)
 
     def _module_process_reason(self, task_vars):
         """Why this task must run as a module process, or None when it runs in the worker."""

@@ -32,6 +32,8 @@ from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file imp
 from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFileError
 
 MAX_ROUNDS = 3
+# The arguments of a follow-up call that carry a secret.
+SECRET_ARGS = ("password", "seed")
 _INTERNAL_KEYS = ("sealed_secret", "pending", "secret_not_applied")
 
 
@@ -127,7 +129,7 @@ class SecretActionBase(AWSActionBase):
                 self._strip(result)
                 result.update(failed=True, msg=getattr(e, "message", None) or str(e))
                 return result
-            follow = self._run_aws({**args, **next_args}, task_vars)
+            follow = self._run_aws({**args, **next_args}, task_vars, secrets=[k for k in SECRET_ARGS if k in next_args])
             result = self._merge(result, follow)
             if follow.get("secret_not_applied"):
                 # AWS does not hold what the file now says (another hand got there first): put the file back.

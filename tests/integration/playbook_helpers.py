@@ -4,6 +4,7 @@ import base64
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -178,3 +179,41 @@ def baseline_vars(playbook, users, **more_vars):
         "account_baseline_secrets_dir": str(playbook.secrets_dir),
         **more_vars,
     }
+
+
+def process_tree(pid):
+    """A process and all its descendants (read from /proc), the process first."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def kill_tree(pid):
+    """SIGKILL a process and all its descendants, as a crash of the controller would end them. Ansible's
+    workers start sessions of their own (setsid), so killing the playbook's process group would leave them,
+    and their module processes, running: a held AWS call would later be retried by botocore."""
+    for member in process_tree(pid):
+        try:
+            os.kill(member, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

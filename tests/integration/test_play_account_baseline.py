@@ -2,9 +2,7 @@
 ansible-playbook, checked independently with boto3 and Ansible's vault library."""
 
 import json
-import os
 import re
-import signal
 import subprocess
 import time
 
@@ -16,6 +14,7 @@ from playbook_helpers import appears
 from playbook_helpers import baseline_vars
 from playbook_helpers import codes_between
 from playbook_helpers import decrypt_yaml
+from playbook_helpers import kill_tree
 from playbook_helpers import device_serials
 from playbook_helpers import recaps
 from playbook_helpers import seed_is_the_devices
@@ -260,31 +259,6 @@ def test_run_killed_between_creating_a_device_and_storing_its_seed_converges(pla
     mfa_calls = [r["action"] for r in aws.control.mutating_requests() if "MFA" in r["action"]]
     assert mfa_calls == ["DeleteVirtualMFADevice", "CreateVirtualMFADevice", "EnableMFADevice"]
     assert_account_at_baseline(aws, playbook, account)
-
-
-def kill_tree(pid):
-    """SIGKILL a process and all its descendants, as a crash of the controller would end them. Ansible's
-    workers start sessions of their own (setsid), so killing the playbook's process group would leave them,
-    and their module processes, running: a held AWS call would later be retried by botocore."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        tree.append(current)
-        todo.extend(children.get(current, []))
-    for member in tree:
-        try:
-            os.kill(member, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def test_no_secret_in_output_or_log_at_vvvv(playbook, aws, tmp_path, way):

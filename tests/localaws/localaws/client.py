@@ -65,6 +65,10 @@ class Control:
         """The logged calls that could have changed something (optionally of one account)."""
         return [r for r in self.requests() if r["mutating"] and (account is None or r["account"] == account)]
 
+    def password_matches(self, account_id, user, password):
+        """Whether `password` is the user's console password (yes or no; the password is never handed out)."""
+        return self._call("POST", "password-check", {"account": str(account_id), "user": user, "password": password})["matches"]
+
     def set_report_delay(self, seconds):
         """How long a credential report takes to generate (until the next reset)."""
         return self._call("PUT", "settings", {"report_delay": seconds})

@@ -4,6 +4,7 @@ Tests use them to reset everything, set the root user's state, inject faults and
 the request log.
 """
 
+import hmac
 import json
 import re
 from urllib.parse import parse_qs
@@ -28,6 +29,17 @@ def _json_body(environ):
     if not body.strip():
         return {}
     return json.loads(body)
+
+
+def _password_matches(body):
+    """Whether `password` is the console password of `user` in `account` (what a sign-in would check). The
+    answer is yes or no: the local AWS never hands a password out, and control calls are not logged."""
+    account, user, password = body.get("account"), body.get("user"), body.get("password")
+    if not (isinstance(account, str) and ACCOUNT_RE.match(account) and isinstance(user, str) and isinstance(password, str)):
+        raise ValueError("password-check needs account (12 digits), user and password")
+    found = motoglue.iam_backend(account).users.get(user)
+    known = getattr(found, "password", None)
+    return bool(known) and hmac.compare_digest(known.encode("utf-8"), password.encode("utf-8"))
 
 
 def handle(state, environ):
@@ -72,6 +84,8 @@ def _route(state, method, path, environ):
             return _fail(400, "report_delay must be a number of seconds >= 0")
         state.report_delay = float(delay)
         return _ok({"report_delay": state.report_delay})
+    if path == "/_localaws/password-check" and method == "POST":
+        return _ok({"matches": _password_matches(_json_body(environ))})
     match = _ROOT_RE.match(path)
     if match:
         account_id = match.group(1)
@@ -81,5 +95,6 @@ def _route(state, method, path, environ):
             return _ok(state.roots.get(account_id).to_dict())
         if method == "PUT":
             return _ok(state.roots.update(account_id, _json_body(environ)).to_dict())
-    known = path in ("/_localaws/health", "/_localaws/reset", "/_localaws/requests", "/_localaws/faults", "/_localaws/settings") or match
+    known = path in ("/_localaws/health", "/_localaws/reset", "/_localaws/requests", "/_localaws/faults", "/_localaws/settings",
+                     "/_localaws/password-check") or match
     return _fail(405 if known else 404, f"no control endpoint {method} {path}")

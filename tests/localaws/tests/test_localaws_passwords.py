@@ -73,3 +73,15 @@ def test_update_login_profile(iam):
     iam.update_login_profile(UserName="alice", Password="Another-Passw0rd!")
     assert iam.get_login_profile(UserName="alice")["LoginProfile"]["PasswordResetRequired"] is False
     assert error_code(iam.update_login_profile, UserName="nobody", Password="Another-Passw0rd!") == "NoSuchEntity"
+
+
+def test_a_password_can_be_checked_but_never_read(aws):
+    iam = aws.client("iam", account_id="990000000010")
+    iam.create_user(UserName="alice")
+    iam.create_login_profile(UserName="alice", Password="Initial-Passw0rd!x", PasswordResetRequired=True)
+    assert aws.control.password_matches("990000000010", "alice", "Initial-Passw0rd!x") is True
+    assert aws.control.password_matches("990000000010", "alice", "initial-passw0rd!x") is False
+    assert aws.control.password_matches("990000000010", "nobody", "Initial-Passw0rd!x") is False
+    iam.update_login_profile(UserName="alice", Password="Chosen-Later-2!xy")
+    assert aws.control.password_matches("990000000010", "alice", "Chosen-Later-2!xy") is True
+    assert "Initial-Passw0rd!x" not in str(aws.control.requests())

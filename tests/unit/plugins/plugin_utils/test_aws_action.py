@@ -132,3 +132,22 @@ def test_the_baselines_options_are_checked_before_anything_runs(worker, args, wo
     assert result["failed"] is True and words in result["msg"], result["msg"]
     assert worker == [] and action._execute_module.call_count == 0
     assert "Sup3r-Secret-Value" not in repr(result)
+
+
+def test_a_module_process_gets_a_secret_only_through_pipelining_and_never_in_a_printout(worker):
+    action = make_action(transport="ssh")
+    action._connection.get_option.return_value = False
+    action._connection.is_pipelining_enabled.return_value = True
+    action._run_aws({"name": "alice", "password": "Sup3r-Secret-Value"}, {}, secrets=["password"])
+    sent = action._execute_module.call_args.kwargs["module_args"]
+    assert sent["password"] == "Sup3r-Secret-Value"  # the module gets it ...
+    assert "Sup3r-Secret-Value" not in repr(sent) and "Sup3r-Secret-Value" not in "%s" % (sent,)  # ... no printout shows it
+    assert action._connection.set_option.call_args_list == [mock.call("pipelining", True), mock.call("pipelining", False)]
+
+
+def test_without_pipelining_the_secret_is_not_sent(worker):
+    action = make_action(transport="ssh")
+    action._connection.is_pipelining_enabled.return_value = False
+    result = action._run_aws({"name": "alice", "password": "Sup3r-Secret-Value"}, {}, secrets=["password"])
+    assert result["failed"] is True and "would have to write the password to a file" in result["msg"]
+    assert action._execute_module.call_count == 0 and "Sup3r-Secret-Value" not in repr(result)

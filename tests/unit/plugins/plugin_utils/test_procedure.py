@@ -5,7 +5,6 @@ anything it returns."""
 
 import json
 import tempfile
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -63,7 +62,7 @@ def modules(steps):
     return [module for module, args in steps.runs]
 
 
-def procedure(users=None, check_mode=False, script=None, vault=VAULT, **options):
+def procedure(users=None, check_mode=False, script=None, vault=tuple(VAULT), **options):
     options.setdefault("assume_role_arn", f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole")
     options.setdefault("account_id", ACCOUNT)
     options.setdefault("secrets_dir", tempfile.mkdtemp(prefix="procedure-test-"))
@@ -74,7 +73,7 @@ def procedure(users=None, check_mode=False, script=None, vault=VAULT, **options)
     action._task.check_mode = check_mode
     action._shared_loader_obj.action_loader = steps
     action._templar.template.side_effect = lambda value: value
-    action._loader._vault.secrets = vault
+    action._loader._vault.secrets = list(vault)
     run = Procedure(action, {"aws_account_name": "prod"}, params, {"profile": "operator", "region": "us-east-1"}, "prod")
     return run, steps
 

@@ -49,7 +49,7 @@ class FakeModule:
         self.steps = list(steps)
         self.calls = []
 
-    def __call__(self, module_args=None, task_vars=None):
+    def __call__(self, module_args=None, task_vars=None, secrets=()):
         self.calls.append(dict(module_args))
         return self.steps.pop(0)(module_args)
 

@@ -497,7 +497,7 @@ def test_an_error_echoing_the_codes_is_withheld(iam, user, run, monkeypatch):
 def test_another_device_enabled_meanwhile_takes_ours_away(iam, user, run, calls):
     # The seed of our new device was stored; before it could be enabled, someone enabled another device for alice.
     serial, seed = create_device(iam)
-    theirs, _ = create_device(iam, name="alice-phone")
+    theirs = create_device(iam, name="alice-phone")[0]
     enable(iam, theirs)
     result = run(user_name="alice", seed=seed, serial_number=serial, seed_stored=True).result
     assert result["failed"] is True and result["secret_not_applied"] is True and result["serial_number"] == serial
@@ -510,7 +510,7 @@ def test_another_device_enabled_meanwhile_takes_ours_away(iam, user, run, calls)
 def test_a_seed_given_by_hand_never_deletes_a_device(iam, user, run):
     # Without seed_stored (a person gave the seed), a user who has MFA already is simply compliant.
     serial, seed = create_device(iam)
-    theirs, _ = create_device(iam, name="alice-phone")
+    theirs = create_device(iam, name="alice-phone")[0]
     enable(iam, theirs)
     result = run(user_name="alice", seed=seed, serial_number=serial).result
     assert result["changed"] is False and result["enabled"] is True
