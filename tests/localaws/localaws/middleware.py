@@ -44,8 +44,15 @@ class Call:
     app: object
 
     def forward(self):
-        """Let moto answer the (unchanged) request."""
-        return call_wsgi(self.app, self.environ)
+        """Let moto answer the (unchanged) request, always in the service's error format.
+
+        moto answers an action it does not have, or one its code fails on, with an HTML 500 page that no
+        AWS client can parse: those become InvalidAction / UnknownOperationException (400) and
+        InternalFailure (500). An action with a handler here never gets this far unless it forwards.
+        """
+        if motoglue.implements(self.request.service, self.request.action) is False:
+            return responses.not_implemented(self.request)
+        return responses.as_aws_error(call_wsgi(self.app, self.environ), self.request)
 
     @property
     def backend(self):

@@ -4,6 +4,8 @@ moto's public surface is its WSGI app; the IAM extensions also need its in-memor
 (virtual MFA seeds, users, the password policy) and its account-from-access-key mapping.
 """
 
+import functools
+import importlib
 import json
 import os
 import threading
@@ -13,14 +15,20 @@ import threading
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.responses import BaseResponse
+from moto.core.utils import camelcase_to_underscores, method_names_from_class
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 import moto.iam.models as moto_iam_models
 from moto.iam.models import AWSManagedPolicy, IAMBackend, iam_backends
+from moto.organizations.models import organizations_backends
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.settings import load_iam_aws_managed_policies
 from moto.utilities.utils import get_partition
 
-__all__ = ["DEFAULT_ACCOUNT_ID", "MotoRequestHandler", "account_for", "iam_backend", "moto_app", "reset_moto"]
+__all__ = [
+    "DEFAULT_ACCOUNT_ID", "MotoRequestHandler", "account_for", "create_session_key", "iam_backend", "implements",
+    "moto_app", "organization_of", "reset_moto",
+]
 
 
 # moto parses its 1,500 AWS managed policies anew for every account's IAM backend (about 0.2 s of CPU each):
@@ -85,6 +93,35 @@ def _holds(account_id, access_key, account=None):
 
 moto_iam_models.get_account_id_from = get_account_id_from
 
+# moto finds the IAM user behind an access key only among the users' own (long-term) keys. The session keys
+# of GetSessionToken (create_session_key) belong to a user too, as in AWS: GetCallerIdentity and the calls
+# that default to the calling user (GetUser, ListMFADevices without UserName) must find that user.
+_moto_user_from_key = IAMBackend.get_user_from_access_key_id
+
+
+def _user_from_access_key_id(self, access_key_id):
+    user = _moto_user_from_key(self, access_key_id)
+    if user is None:
+        key = self.access_keys.get(access_key_id)
+        if key is not None and key.user_name and key.role_arn is None:
+            user = self.users.get(key.user_name)
+    return user
+
+
+IAMBackend.get_user_from_access_key_id = _user_from_access_key_id
+
+
+def create_session_key(account_id, user_name=None, region="us-east-1"):
+    """New temporary (ASIA...) credentials in an account, owned by an IAM user (None: the caller was no user).
+
+    moto registers AssumeRole's keys the same way (IAMBackend.create_temp_access_key), which is what scopes a
+    key to its account; a user name makes moto answer for that user (see above). Never one of the user's own
+    keys: ListAccessKeys and the credential report do not show it.
+    """
+    key = iam_backend(account_id, region).create_temp_access_key()
+    key.user_name = user_name
+    return key
+
 
 def moto_app():
     """Return a fresh instance of moto's server application (the one ``moto_server`` runs)."""
@@ -105,6 +142,43 @@ def account_for(access_key, moto_account_header=None):
     if not access_key:
         return DEFAULT_ACCOUNT_ID
     return get_account_id_from(access_key)
+
+
+@functools.lru_cache(maxsize=None)
+def _action_names(service):
+    """The actions (snake_case) moto's server answers for a service, or None if that cannot be told."""
+    try:
+        urls = importlib.import_module(f"moto.{service.replace('-', '')}.urls")
+    except ImportError:
+        return None
+    classes = {getattr(view, "__self__", None) for view in getattr(urls, "url_paths", {}).values()}
+    classes = [cls for cls in classes if isinstance(cls, type) and issubclass(cls, BaseResponse)]
+    if not classes:
+        return None
+    return frozenset(name for cls in classes for name in method_names_from_class(cls))
+
+
+def implements(service, action):
+    """Whether moto has the action (Query and JSON APIs), as its BaseResponse.call_action decides before it
+    raises NotImplementedError (an HTML 500 page); None when it cannot be told (REST APIs, unknown services)."""
+    if not service or not action:
+        return None
+    names = _action_names(service)
+    return None if names is None else camelcase_to_underscores(action) in names
+
+
+def organization_of(account_id, region="us-east-1"):
+    """(moto's organization, True if account_id is its management account) for an account in one, else None.
+
+    moto keeps an organization in the management account's backend and maps member accounts to it
+    (organizations_backends.master_accounts); no backend is created by asking.
+    """
+    management_id = organizations_backends.master_accounts.get(account_id, (account_id,))[0]
+    backend = dict.get(dict.get(organizations_backends, management_id) or {}, get_partition(region))
+    org = getattr(backend, "org", None)
+    if org is None:
+        return None
+    return org, org.master_account_id == account_id
 
 
 def iam_backend(account_id, region="us-east-1"):

@@ -20,6 +20,8 @@ NAMESPACES = {
 ERROR_STATUS = {
     "Throttling": 400,
     "ValidationError": 400,
+    "InvalidAction": 400,
+    "UnknownOperationException": 400,
     "PasswordPolicyViolation": 400,
     "InvalidAuthenticationCode": 403,
     "NoSuchEntity": 404,
@@ -30,6 +32,7 @@ ERROR_STATUS = {
     "EntityTemporarilyUnmodifiable": 409,
     "LimitExceeded": 409,
     "ServiceFailure": 500,
+    "InternalFailure": 500,
 }
 
 DEFAULT_MESSAGES = {
@@ -37,6 +40,7 @@ DEFAULT_MESSAGES = {
     "NoSuchEntity": "The request was rejected because it referenced a resource entity that does not exist.",
     "EntityTemporarilyUnmodifiable": "The request was rejected because it referenced an entity that is temporarily unmodifiable.",
     "ServiceFailure": "The request processing has failed because of an unknown error, exception or failure.",
+    "InternalFailure": "The request processing has failed because of an unknown error, exception or failure.",
 }
 
 _XML_CODE_RE = re.compile(rb"<Code>([^<]+)</Code>")
@@ -131,6 +135,34 @@ def error(code, message=None, protocol="query", service="iam", status=None):
         return _make(status, "text/xml", text, rid=rid)
     text = f"<Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message><RequestId>{rid}</RequestId></Error>"
     return _make(status, "application/xml", text, rid=rid)
+
+
+def _what(request):
+    return f"{request.service} {request.action or request.method + ' ' + request.path}"
+
+
+def not_implemented(request):
+    """The error AWS gives for an action it does not know, for an action the local AWS does not have.
+
+    Query APIs (IAM, STS) answer InvalidAction, JSON APIs (Organizations) UnknownOperationException, both
+    HTTP 400: a client sees a ClientError naming the action instead of failing to parse moto's HTML page.
+    """
+    message = f"The local AWS (moto) does not implement {_what(request)}."
+    code = "UnknownOperationException" if request.protocol == "json" else "InvalidAction"
+    return error(code, message, protocol=request.protocol, service=request.service)
+
+
+def as_aws_error(answer, request):
+    """moto's answer, unless it is a failure without an AWS error document (an HTML page when moto's code
+    raised): then the error AWS would give, InternalFailure (HTTP 500) or, for a page moto has no route
+    for, the unknown-action error."""
+    html = (answer.header("Content-Type") or "").startswith("text/html")
+    if answer.ok or not (html or (answer.status >= 500 and answer.error_code() is None)):
+        return answer
+    if answer.status < 500:
+        return not_implemented(request)
+    message = f"The local AWS (moto) failed on {_what(request)}; see the server log."
+    return error("InternalFailure", message, protocol=request.protocol, service=request.service)
 
 
 def query_result(action, result_xml=None, service="iam"):

@@ -9,6 +9,7 @@ import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
 
 ACCOUNT_RE = re.compile(r"^\d{12}$")
 MFA_KINDS = ("none", "virtual", "hardware")
@@ -24,6 +25,9 @@ class RootState:
     access_keys: int = 0
     signing_certificates: bool = False
     virtual_device_name: str = DEFAULT_DEVICE_NAME
+    # The last console sign-in with the root password (ISO 8601, UTC), or None: never signed in. Only a
+    # test can say that one happened; the credential report shows it (no_information otherwise).
+    password_last_used: str | None = None
     # When the current MFA setting was made: the EnableDate of the root's virtual device.
     mfa_since: float = field(default_factory=time.time, compare=False)
 
@@ -69,6 +73,19 @@ def _validate(changes):
     name = changes.get("virtual_device_name", DEFAULT_DEVICE_NAME)
     if not isinstance(name, str) or not re.match(r"^[\w+=,.@-]{1,226}$", name):
         raise ValueError("virtual_device_name must be a valid IAM MFA device name")
+    if changes.get("password_last_used") is not None:
+        changes["password_last_used"] = _utc_iso(changes["password_last_used"])
+
+
+def _utc_iso(value):
+    """An ISO 8601 time as the credential report writes it (2026-01-31T09:12:45+00:00); naive means UTC."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError("password_last_used must be an ISO 8601 time such as 2026-01-31T09:12:45Z, or null") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 class RootRegistry:

@@ -9,7 +9,8 @@ from localaws.rootstate import RootRegistry
 
 
 class LocalState:
-    """Root states, faults, the request log, TOTP replay memory and credential-report timing."""
+    """Root states, faults, the request log, TOTP replay memory, credential-report timing, when users'
+    passwords were set and the organizations' centralized root access features."""
 
     def __init__(self, log_path=None, report_delay=1.0):
         self.roots = RootRegistry()
@@ -21,6 +22,10 @@ class LocalState:
         self._lock = threading.Lock()
         self._used_counters = {}  # (account, serial, seed) -> set of TOTP counters already accepted
         self._reports = {}  # account -> time the credential report was requested
+        self._passwords_set = {}  # (account, moto user id) -> time the console password was last set
+        # organization id -> IAM centralized root access features enabled (ListOrganizationsFeatures);
+        # empty until something implements EnableOrganizationsRootCredentialsManagement / ...RootSessions.
+        self.root_access_features = {}
 
     def reset(self):
         """Forget everything (moto itself is reset by the caller)."""
@@ -31,6 +36,8 @@ class LocalState:
         with self._lock:
             self._used_counters.clear()
             self._reports.clear()
+            self._passwords_set.clear()
+            self.root_access_features.clear()
 
     def counters_used(self, key, counters):
         """True if any of these TOTP counters was already accepted for this device (a replay)."""
@@ -41,6 +48,16 @@ class LocalState:
         """Remember accepted TOTP counters so the same codes are not accepted twice."""
         with self._lock:
             self._used_counters.setdefault(key, set()).update(counters)
+
+    def password_set(self, account_id, user_id, when=None):
+        """Note that a user's console password was set (CreateLoginProfile, UpdateLoginProfile)."""
+        with self._lock:
+            self._passwords_set[(account_id, user_id)] = time.time() if when is None else when
+
+    def password_set_at(self, account_id, user_id):
+        """When the user's password was last set (a Unix time), or None if not through the local AWS."""
+        with self._lock:
+            return self._passwords_set.get((account_id, user_id))
 
     def start_report(self, account_id):
         """Note a GenerateCredentialReport call; return STARTED, INPROGRESS or COMPLETE."""

@@ -1,4 +1,4 @@
-"""STS AssumeRole and GetSessionToken with real MFA checks.
+"""STS AssumeRole and GetSessionToken with real MFA checks; GetSessionToken's credentials are the caller's.
 
 moto ignores SerialNumber and TokenCode. Real STS, when a call carries them, accepts only a
 device assigned to the calling IAM user and a TOTP code of that device's seed that was not
@@ -7,9 +7,18 @@ to moto unchanged.
 
 The replay memory is the one EnableMFADevice / ResyncMFADevice use (per account, device and
 seed): a code that enabled a device is not accepted again here, and the other way round.
+
+moto's GetSessionToken hands everyone the same example key, which belongs to no account: the calls made
+with it land in moto's default account as an unknown "user/moto". Real STS gives temporary credentials of
+the caller: same account, same IAM user (GetCallerIdentity names the user's ARN), and refuses callers that
+already use temporary credentials. Here the key is a new one of the caller's account, owned by the
+calling user (motoglue.create_session_key), in place of moto's.
 """
 
-from localaws import responses
+import re
+import secrets
+
+from localaws import motoglue, responses
 from localaws.iam import totp
 
 # Counters c accepted for a TokenCode == TOTP(c), relative to now // STEP: clock drift of one step either way.
@@ -22,6 +31,7 @@ NOT_ASSOCIATED = (
 INVALID_CODE = "MultiFactorAuthentication failed with invalid MFA one time pass code."
 BOTH_NEEDED = "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code."
 BAD_FORMAT = "1 validation error detected: Value at 'tokenCode' failed to satisfy constraint: Member must be exactly 6 digits"
+SESSION_CALLER = "Cannot call GetSessionToken with session credentials"
 
 
 def _denied(message):
@@ -63,7 +73,28 @@ def check_mfa(call):
     return answer
 
 
+def _set_element(xml, name, value):
+    return re.sub(rf"<{name}>[^<]*</{name}>", f"<{name}>{responses.xml_escape(value)}</{name}>", xml, count=1)
+
+
+def get_session_token(call):
+    """MFA checked as for AssumeRole, then credentials of the calling account and user instead of moto's."""
+    key_id = call.request.access_key or ""
+    if key_id.startswith("ASIA") and key_id in call.backend.access_keys:
+        return _denied(SESSION_CALLER)  # an AssumeRole or GetSessionToken key: AWS wants long-term credentials
+    answer = check_mfa(call)
+    if not answer.ok:
+        return answer
+    user = _calling_user(call)
+    key = motoglue.create_session_key(call.request.account, user.name if user else None, call.request.region)
+    xml = answer.text()
+    xml = _set_element(xml, "AccessKeyId", key.access_key_id)
+    xml = _set_element(xml, "SecretAccessKey", key.secret_access_key)
+    xml = _set_element(xml, "SessionToken", secrets.token_urlsafe(240))
+    return answer.with_text(xml)
+
+
 HANDLERS = {
     "AssumeRole": check_mfa,
-    "GetSessionToken": check_mfa,
+    "GetSessionToken": get_session_token,
 }

@@ -1,4 +1,11 @@
-"""One server, many accounts: AssumeRole credentials are scoped to the role's account."""
+"""One server, many accounts: AssumeRole credentials are scoped to the role's account, GetSessionToken's
+to the caller's account and user."""
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from localaws_testutil import NO_RETRIES, error_code
 
 ACCOUNT_A = "111111111111"
 ACCOUNT_B = "222222222222"
@@ -38,3 +45,46 @@ def test_assume_role_itself_is_logged_for_the_caller(aws):
     aws.client("iam", account_id=ACCOUNT_A)
     (record,) = aws.control.requests()
     assert (record["service"], record["action"], record["account"], record["mutating"]) == ("sts", "AssumeRole", DEFAULT, False)
+
+
+def _client_with(aws, service, credentials):
+    """A boto3 client on given credentials (an access key or STS credentials)."""
+    return boto3.client(service, endpoint_url=aws.url, region_name="us-east-1", config=NO_RETRIES,
+                        aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+                        aws_session_token=credentials.get("SessionToken"))
+
+
+def test_get_session_token_gives_the_calling_users_credentials(aws):
+    iam_a = aws.client("iam", account_id=ACCOUNT_A)
+    alice = iam_a.create_user(UserName="alice")["User"]
+    key = iam_a.create_access_key(UserName="alice")["AccessKey"]
+    session = _client_with(aws, "sts", key).get_session_token()["Credentials"]
+    assert session["AccessKeyId"].startswith("ASIA") and session["AccessKeyId"] != key["AccessKeyId"]
+    assert session["SessionToken"] and session["Expiration"]
+    identity = _client_with(aws, "sts", session).get_caller_identity()
+    assert (identity["Account"], identity["Arn"], identity["UserId"]) == (ACCOUNT_A, alice["Arn"], alice["UserId"])
+    aws.control.clear_requests()
+    assert _client_with(aws, "iam", session).get_user()["User"]["Arn"] == alice["Arn"]  # no UserName: the caller
+    assert [r["account"] for r in aws.control.requests()] == [ACCOUNT_A]
+    # The session's key is not one of alice's own: ListAccessKeys (and the credential report) do not show it.
+    assert [k["AccessKeyId"] for k in iam_a.list_access_keys(UserName="alice")["AccessKeyMetadata"]] == [key["AccessKeyId"]]
+
+
+def test_get_session_token_needs_long_term_credentials(aws):
+    iam_a = aws.client("iam", account_id=ACCOUNT_A)
+    iam_a.create_user(UserName="alice")
+    session = _client_with(aws, "sts", iam_a.create_access_key(UserName="alice")["AccessKey"]).get_session_token()["Credentials"]
+    assert error_code(_client_with(aws, "sts", session).get_session_token) == "AccessDenied"
+    role_sts = aws.client("sts", account_id=ACCOUNT_A, config=NO_RETRIES)
+    with pytest.raises(ClientError) as info:
+        role_sts.get_session_token()
+    assert info.value.response["Error"]["Message"] == "Cannot call GetSessionToken with session credentials"
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+def test_get_session_token_of_an_unknown_key_keeps_its_identity(aws):
+    sts = aws.client("sts")
+    session = sts.get_session_token()["Credentials"]
+    caller, via_session = sts.get_caller_identity(), _client_with(aws, "sts", session).get_caller_identity()
+    assert (via_session["Account"], via_session["Arn"]) == (caller["Account"], caller["Arn"])
+    assert caller["Account"] == DEFAULT

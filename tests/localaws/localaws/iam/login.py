@@ -2,6 +2,8 @@
 
 moto drops CreateLoginProfile's PasswordResetRequired, enforces no password policy, and
 its UpdateLoginProfile wipes the password when only PasswordResetRequired is given.
+moto does not keep when a password was set; the credential report needs it
+(password_last_changed), so both note it in the local state.
 """
 
 from localaws import responses
@@ -31,7 +33,9 @@ def create_login_profile(call):
     previous = user.password_reset_required
     user.password_reset_required = _as_bool(call.request.param("PasswordResetRequired", "false"))
     answer = call.forward()
-    if not answer.ok:
+    if answer.ok:
+        call.state.password_set(call.request.account, user.id)
+    else:
         user.password_reset_required = previous
     return answer
 
@@ -50,6 +54,7 @@ def update_login_profile(call):
         if problem:
             return problem
         user.password = password
+        call.state.password_set(call.request.account, user.id)
     if call.request.param("PasswordResetRequired") is not None:
         user.password_reset_required = _as_bool(call.request.param("PasswordResetRequired"))
     return responses.query_result("UpdateLoginProfile")

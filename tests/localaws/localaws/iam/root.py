@@ -1,7 +1,13 @@
 """The root user's state (set through /_localaws/root) in GetAccountSummary and ListVirtualMFADevices.
 
 moto always reports AccountMFAEnabled 0, has no AccountPasswordPresent, and never lists a
-root MFA device. Its list also carries every device's seed and QR code, which real IAM
+root MFA device. Its MFADevices counts only virtual devices and MFADevicesInUse only users'
+devices; AWS describes the SummaryMap keys (IAM API documentation of GetAccountSummary, as the
+AWS SDKs carry it) as MFADevices "Number of MFA devices, either assigned or unassigned" and
+MFADevicesInUse "Number of MFA devices that have been assigned to an IAM user or to the root
+account", so both also count the root's device, and MFADevices the users' hardware devices.
+
+moto's ListVirtualMFADevices also carries every device's seed and QR code, which real IAM
 returns only once, from CreateVirtualMFADevice; they are removed here so that nothing
 works locally that would fail against AWS.
 """
@@ -27,13 +33,25 @@ def _set_summary_value(xml, key, value):
     return xml.replace("</SummaryMap>", f"<entry><key>{key}</key><value>{value}</value></entry></SummaryMap>", 1)
 
 
+def mfa_device_counts(backend, state):
+    """(MFADevices, MFADevicesInUse) of one account: virtual devices assigned or not, plus hardware
+    devices (IAM knows those only while assigned), plus the root's device; in use: the assigned ones."""
+    root_device = int(state.mfa != "none")
+    assigned = [serial for user in list(backend.users.values()) for serial in user.mfa_devices]
+    hardware = [serial for serial in assigned if serial not in backend.virtual_mfa_devices]
+    return len(backend.virtual_mfa_devices) + len(hardware) + root_device, len(assigned) + root_device
+
+
 def get_account_summary(call):
-    """moto's summary with the root user's flags filled in."""
+    """moto's summary with the root user's flags and the MFA device counts filled in."""
     answer = call.forward()
     if not answer.ok:
         return answer
     state = call.state.roots.get(call.request.account)
+    devices, in_use = mfa_device_counts(call.backend, state)
     xml = answer.text()
+    xml = _set_summary_value(xml, "MFADevices", devices)
+    xml = _set_summary_value(xml, "MFADevicesInUse", in_use)
     xml = _set_summary_value(xml, "AccountMFAEnabled", int(state.mfa != "none"))
     xml = _set_summary_value(xml, "AccountPasswordPresent", int(state.password))
     xml = _set_summary_value(xml, "AccountAccessKeysPresent", int(state.access_keys > 0))
