@@ -21,6 +21,7 @@ COLLECTION = "accountguard.aws"
 AWS_MODULES = {
     "account_session": {"drift": None, "step": True},
     "root_mfa_facts": {"drift": "root", "step": True},
+    "iam_password_policy": {"drift": "password_policy", "step": True},
     "iam_admin_group": {"drift": "group", "step": True},
     "iam_admin_user": {"drift": "user", "step": True},
     "iam_virtual_mfa": {"drift": "mfa", "step": True},

@@ -15,11 +15,13 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.accountguard.aws.plugins.module_utils import _admin_group
 from ansible_collections.accountguard.aws.plugins.module_utils import _admin_user
 from ansible_collections.accountguard.aws.plugins.module_utils import _mfa
+from ansible_collections.accountguard.aws.plugins.module_utils import _password_policy
 from ansible_collections.accountguard.aws.plugins.module_utils import _root
 from ansible_collections.accountguard.aws.plugins.module_utils import _session
 from ansible_collections.accountguard.aws.plugins.modules import account_session
 from ansible_collections.accountguard.aws.plugins.modules import iam_admin_group
 from ansible_collections.accountguard.aws.plugins.modules import iam_admin_user
+from ansible_collections.accountguard.aws.plugins.modules import iam_password_policy
 from ansible_collections.accountguard.aws.plugins.modules import iam_virtual_mfa
 from ansible_collections.accountguard.aws.plugins.modules import root_mfa_facts
 from ansible_collections.accountguard.aws.plugins.plugin_utils._aws_action import run_in_worker
@@ -117,6 +119,73 @@ def test_aws_error_with_its_response(both, monkeypatch):
     assert from_worker["error"] == {"code": "AccessDenied", "message": "not allowed"}
     assert from_worker["msg"].startswith("Failed to get group Administrators: An error occurred (AccessDenied)")
     assert from_worker["boto3_version"] and from_worker["botocore_version"]
+
+
+POLICY = {"minimum_password_length": 14, "require_symbols": True, "password_reuse_prevention": 24, "max_password_age": 90}
+
+
+@CHECK_MODES
+def test_password_policy_set_changed_and_removed(both, iam, check_mode):
+    def drop_policy():
+        try:
+            iam.delete_account_password_policy()
+        except iam.exceptions.NoSuchEntityException:
+            pass
+
+    # Set on an account without one (each way from the same start), then a field changed by someone, then absent.
+    from_module = both(iam_password_policy, _password_policy, check_mode, **POLICY)[0]
+    drop_policy()
+    from_worker = run_in_worker(_password_policy, "accountguard.aws.iam_password_policy", dict(POLICY), check_mode, True, inject_invocation=True)
+    same(from_module, from_worker)
+    assert from_worker["changed"] is True and from_worker["diff"]["before"] == {}
+    iam.update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=True)
+    from_module = both(iam_password_policy, _password_policy, check_mode, **POLICY)[0]
+    iam.update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=True)
+    from_worker = run_in_worker(_password_policy, "accountguard.aws.iam_password_policy", dict(POLICY), check_mode, True, inject_invocation=True)
+    same(from_module, from_worker)
+    assert from_worker["diff"]["before"]["minimum_password_length"] == 8 and from_worker["policy"]["minimum_password_length"] == 14
+    iam.update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=True)
+    from_module = both(iam_password_policy, _password_policy, check_mode, state="absent")[0]
+    iam.update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=True)
+    from_worker = run_in_worker(_password_policy, "accountguard.aws.iam_password_policy", {"state": "absent"}, check_mode, True, inject_invocation=True)
+    same(from_module, from_worker)
+    assert from_worker["changed"] is True and from_worker["policy"] == {}
+
+
+def test_password_policy_steady(both, iam):
+    iam.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True, PasswordReusePrevention=24, MaxPasswordAge=90)
+    from_module, from_worker = both(iam_password_policy, _password_policy, True, **POLICY)
+    same(from_module, from_worker)
+    assert from_worker["changed"] is False and "warnings" not in from_worker
+
+
+@pytest.mark.parametrize("args", [
+    {"minimum_password_length": 4},
+    {"max_password_age": 2000, "password_reuse_prevention": 30},
+    {"minimum_password_length": "long"},
+    {"require_symbols": "sometimes"},
+    {"min_length": 14},
+    {"state": "gone"},
+], ids=["too-short", "out-of-range", "not-an-int", "not-a-bool", "unknown-option", "bad-choice"])
+def test_password_policy_errors(both, args):
+    from_module, from_worker = both(iam_password_policy, _password_policy, **args)
+    same(from_module, from_worker)
+    assert from_worker["failed"] is True and from_worker["msg"]
+
+
+def test_password_policy_aws_error(both, monkeypatch):
+    original = botocore.client.BaseClient._make_api_call
+
+    def denied(self, operation, params):
+        if operation == "UpdateAccountPasswordPolicy":
+            response = {"Error": {"Code": "AccessDenied", "Message": "not allowed"}, "ResponseMetadata": {"RequestId": "r-2", "HTTPStatusCode": 403}}
+            raise ClientError(response, operation)
+        return original(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", denied)
+    from_module, from_worker = both(iam_password_policy, _password_policy, **POLICY)
+    same(from_module, from_worker)
+    assert from_worker["msg"].startswith("Failed to update the account password policy: An error occurred (AccessDenied)")
 
 
 @CHECK_MODES
