@@ -69,11 +69,19 @@ baseline() {
     -e "account_baseline_aws_endpoint_url=$URL" -e "account_baseline_secrets_dir=$DEMO/secrets" --forks 3 "$@"
 }
 
-say "1/7 Apply: root facts, admin group, admin users, virtual MFA, in every account (3 forks)"
+say "1/7 Apply: root facts, admin group, CIS password policy, admin users, virtual MFA, in every account (3 forks)"
 baseline --vault-password-file "$DEMO/vault-pass" | tail_of_run
 
 say "2/7 Apply again: nothing to change (changed=0 in every account)"
 baseline --vault-password-file "$DEMO/vault-pass" | tail_of_run
+PROD=$(ansible-inventory -i "$INVENTORY" --host prod-web | python -c 'import json, sys; print(json.load(sys.stdin)["aws_account_id"])')
+echo "The account password policy now in force in prod-web ($PROD), read with boto3 (the role's CIS default):"
+python - "$URL" "$PROD" <<'PY'
+import sys
+from localaws.endpoint import Endpoint
+policy = Endpoint(sys.argv[1]).client("iam", account_id=sys.argv[2]).get_account_password_policy()["PasswordPolicy"]
+print("  " + ", ".join(f"{k}={v}" for k, v in sorted(policy.items())))
+PY
 
 say "3/7 Drift scan (--check --diff, no vault password needed): no AWS change; the baseline holds"
 clear_log

@@ -19,6 +19,7 @@ from ansible_collections.accountguard.aws.plugins.module_utils import _baseline
 from ansible_collections.accountguard.aws.plugins.action import account_session  # noqa: F401  pylint: disable=unused-import
 from ansible_collections.accountguard.aws.plugins.action import iam_admin_group  # noqa: F401  pylint: disable=unused-import
 from ansible_collections.accountguard.aws.plugins.action import iam_admin_user  # noqa: F401  pylint: disable=unused-import
+from ansible_collections.accountguard.aws.plugins.action import iam_password_policy  # noqa: F401  pylint: disable=unused-import
 from ansible_collections.accountguard.aws.plugins.action import iam_virtual_mfa  # noqa: F401  pylint: disable=unused-import
 from ansible_collections.accountguard.aws.plugins.action import root_mfa_facts  # noqa: F401  pylint: disable=unused-import
 from ansible_collections.accountguard.aws.plugins.plugin_utils._aws_action import validation_error

@@ -13,13 +13,18 @@ version_added: 0.1.0
 description:
   - At the end of a run of C(accountguard.aws.baseline) (or of any play using the role C(accountguard.aws.account_baseline)
     or the modules of this collection), writes one report of every account (host) and baseline item.
-  - 'Baseline items per account: V(root_mfa), V(root_access_keys), V(admin_group), V(admin_group_policy); per admin
-    user: V(user), V(group_membership), V(login_profile), V(mfa_device). An item is V(ok), V(drift) (check mode: a
-    real run would change it), V(changed) (a real run changed it) or V(failed). A root user without MFA (while it has
-    credentials) or with access keys is V(drift) in any mode, with C(repairable: false): only the root user can fix it.'
+  - 'Baseline items per account: V(root_mfa), V(root_access_keys), V(password_policy) (where the baseline manages it),
+    V(admin_group), V(admin_group_policy); per admin user: V(user), V(group_membership), V(login_profile), V(mfa_device).
+    An item is V(ok), V(drift) (check mode: a real run would change it), V(changed) (a real run changed it) or
+    V(failed). A root user without MFA (while it has credentials), with virtual MFA where hardware is required, or with
+    access keys is V(drift) in any mode, with C(repairable: false): only the root user can fix it. So is an admin user
+    without MFA (the V(mfa_device) item of a user with C(mfa: false)), unless the settings accept it for a user without
+    any credential.'
   - When a user is missing altogether, its V(user) item holds the whole user and no separate V(group_membership) or
     V(login_profile) item is listed for it.
-  - Accounts that failed or were unreachable are listed with the error.
+  - Accounts that failed or were unreachable are listed with the error. An account's status is the worst of its items'
+    (or failed); for C(accountguard.aws.baseline) the items and the status are those of its summary (the fact
+    C(account_baseline_result)), so the summary lines of the playbook and the report always agree.
   - 'Files, in O(output_dir): C(<name>.json) (the report: C(clean), C(totals), C(accounts.<host>.items) with
     before/after from the diff), C(<name>.xml) (JUnit: one testsuite per account, one testcase per account and item;
     drift is a failure, a failed item or account an error) and C(<name>.md) (a table of accounts by items).'
@@ -137,9 +142,16 @@ class CallbackModule(CallbackBase):
         self._modes.add("check" if check else "apply")
         role = _drift.ACTIONS[action]
         if role == "procedure":
-            # accountguard.aws.baseline: one task, its steps' results inside, read as the steps' own tasks would be.
-            if isinstance(data.get("summary"), dict):
-                account["summary"] = data["summary"]
+            # accountguard.aws.baseline: one task. Its summary holds the account's items, built from its steps' results by
+            # the same functions this report uses (so the summary and the report never disagree).
+            summary = data.get("summary")
+            if isinstance(summary, dict):
+                account["summary"] = summary
+                if isinstance(summary.get("items"), list):
+                    account["items"] += summary["items"]
+                    account["account_id"] = summary.get("account_id") or account["account_id"]
+                    return
+            # A summary without items: the steps' results, read as the steps' own tasks would be.
             for step in data.get("steps") or []:
                 step_result = step.get("result") or {}
                 if step.get("user") and "item" not in step_result:
@@ -187,10 +199,12 @@ class CallbackModule(CallbackBase):
         for host in sorted(set(self._accounts) | set(stats.processed)):
             account = self._account(host)
             summary = account["summary"] or {}
-            policy = (summary.get("root_mfa") or {}).get("policy") or "warn"  # the role's default
+            root_settings = summary.get("root_mfa") or {}
             items = list(account["items"])
             if account["root"] is not None:
-                items = _drift.root_items(account["root"], policy, account["root_task"]) + items
+                # The role's defaults where no summary says otherwise.
+                items = _drift.root_items(account["root"], root_settings.get("policy") or "warn", account["root_task"],
+                                          root_settings.get("required_type") or "any") + items
             error = None
             if account["unreachable"] or stats.failures.get(host) or stats.dark.get(host):
                 error = account["error"] or "failed"

@@ -54,6 +54,7 @@ ARGUMENT_SPEC = dict(
     forget_secrets=dict(type="bool", default=False, no_log=False),
     # A public key: nothing secret, and it must reach the module intact (no_log would mask it).
     secret_recipient=dict(type="str", no_log=False),
+    report_access_keys=dict(type="bool", default=False),
 )
 
 
@@ -233,6 +234,8 @@ def ensure_present(run):
         profile_after = {**profile, "PasswordResetRequired": params["password_reset_required"]}
 
     result.update(changed=changed, created=current is None, user=normalize(raw_user, profile_after, after), diff={"before": before, "after": after})
+    if params["report_access_keys"]:
+        result["user"]["access_keys_active"] = _iam.count_active_access_keys(client, name) if current is not None else 0
     account_id = account_id_from_arn((raw_user or {}).get("Arn"))
     if account_id:
         result["account_id"] = account_id

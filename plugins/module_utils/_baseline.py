@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from . import _drift
+
 ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 USER_OPTIONS = dict(
@@ -32,6 +34,9 @@ ARGUMENT_SPEC = dict(
     assume_role_duration=dict(type="int", default=3600),
     account_id=dict(type="str"),
     root_mfa=dict(type="str", default="warn", choices=["require", "warn", "ignore"]),
+    root_mfa_type=dict(type="str", default="any", choices=["any", "hardware"]),
+    password_policy=dict(type="dict", no_log=False),
+    allow_admin_without_mfa=dict(type="str", default="never", choices=["never", "credentialless"]),
     admin_group=dict(type="str", default="Administrators"),
     admin_group_path=dict(type="str", default="/"),
     admin_group_policies=dict(type="list", elements="str", default=[ADMIN_POLICY]),
@@ -52,6 +57,7 @@ STEPS = {
     "connect": "Connect - assume the access role in the account",
     "root": "Root user - MFA, password, access keys",
     "group": "Admin group with its policies",
+    "password_policy": "Account password policy",
     "users": "Admin users - console access, password to change at first sign-in, kept in Ansible Vault",
     "mfa": "Admin users - virtual MFA device, seed stored in Ansible Vault before the device is enabled",
 }
@@ -85,14 +91,47 @@ def root_mfa_required_failure(root, policy):
             "user; until then set it to 'warn' for this account.")
 
 
-def root_status(root, policy):
+def root_status(root, policy, mfa_type="any"):
     if not root:
         return "unknown"
     if not root.get("mfa_applicable"):
         return "not applicable"
     if root.get("mfa_enabled"):
-        return "ok"
+        return "warn" if mfa_type == "hardware" and root.get("mfa_type") != "hardware" else "ok"
     return {"ignore": "ignored", "require": "fail"}.get(policy, "warn")
+
+
+def account_items(params, root, steps, users, check_mode):
+    """The account's baseline items (module_utils/_drift.py) from the steps' results: what the drift report lists
+    and what the summary's status and drift list are derived from. `users` as for summary()."""
+    items = _drift.root_items(root, params["root_mfa"], STEPS["root"], params["root_mfa_type"]) if root else []
+    for step in steps:
+        result = step["result"]
+        if step["user"] and "item" not in result:
+            result = dict(result, item={"name": step["user"]})  # as a loop item of the step's own task
+        items += _drift.task_items(step["module"], result, check_mode, step["task"], step["failed"])
+    for user, result in users:
+        if result is None or result.get("failed") or user["state"] != "present" or user["mfa"]:
+            continue
+        shown = result.get("user") or {}
+        items.append(_drift.admin_mfa_item(user["name"], shown.get("console_access"), shown.get("access_keys_active", 0),
+                                           params["allow_admin_without_mfa"], STEPS["users"]))
+    return _drift.latest_items(items)
+
+
+def drift_labels(items):
+    """Short labels of the items in drift: 'root access keys (needs the root user)', 'user bob', 'MFA device of bob'."""
+    labels = []
+    for item in items:
+        if item["status"] != "drift":
+            continue
+        label = _drift.ITEM_TITLES.get(item["item"], item["item"])
+        if item.get("user"):
+            label += f" {item['user']}" if item["item"] == "user" else f" of {item['user']}"
+        if not item.get("repairable", True):
+            label += " (needs the root user)" if item["item"].startswith("root_") else " (needs a change of settings)"
+        labels.append(label)
+    return labels
 
 
 def _user_summary(user, result, mfa):
@@ -123,27 +162,34 @@ def _user_summary(user, result, mfa):
     }
 
 
-def summary(params, root, group, users, mfa, account=None, account_name=None, check_mode=False, error=None):
+def summary(params, root, group, users, mfa, account=None, account_name=None, check_mode=False, error=None, steps=()):
     """The account's summary (account_baseline_result): `users` are (user, result or None) in the order of
-    admin_users, `mfa` maps user names to their MFA step's result. Names, states and flags only: never a secret."""
+    admin_users, `mfa` maps user names to their MFA step's result, `steps` the procedure's steps. Its status and
+    items are the drift report's for this account (one rule: _drift.account_status). Never a secret."""
     root = root or {}
     group = group or {}
     listed = [_user_summary(user, result, mfa.get(user["name"])) for user, result in users if result is not None]
-    changed = bool(group.get("changed")) or any(u["changed"] or u["mfa_changed"] for u in listed)
     stored = any(u["secrets_stored"] for u in listed)
+    items = account_items(params, root, steps, users, check_mode)
     return {
         "account": account,
         "account_id": root.get("account_id") or params.get("account_id"),
         "account_name": account_name,
         "check_mode": bool(check_mode),
-        "status": "failed" if error else ("changed" if changed else "ok"),
+        # ok, changed (apply: this run changed it), drift (check mode: a real run would change it; any mode: a
+        # finding a run cannot repair), failed: the account's status in the drift report.
+        "status": _drift.account_status(items, error),
         "error": error or None,
+        "items": items,
+        "drift": drift_labels(items),
         "root_mfa": {
             "policy": params["root_mfa"],
-            "status": root_status(root, params["root_mfa"]),
+            "required_type": params["root_mfa_type"],
+            "status": root_status(root, params["root_mfa"], params["root_mfa_type"]),
             "mfa_type": root.get("mfa_type"),
             "mfa_applicable": root.get("mfa_applicable"),
             "credentials_present": root.get("credentials_present"),
+            "access_keys_present": root.get("access_keys_present"),
             "findings": list(root.get("findings") or []),
         },
         "admin_group": {"name": params["admin_group"], "changed": bool(group.get("changed", False)),

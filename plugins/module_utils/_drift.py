@@ -10,12 +10,15 @@ is part of Ansible's dependencies). Not a public API: may change without notice;
 (FORMAT, VERSION) is the public contract.
 
 A baseline item is one thing an account must have. Per account: root_mfa, root_access_keys,
-admin_group, admin_group_policy. Per admin user: user, group_membership, login_profile, mfa_device.
-When a user is missing altogether, its `user` item carries the whole user (groups and console access
-included) and no separate group_membership / login_profile items are listed for it.
+password_policy (when the baseline manages it), admin_group, admin_group_policy. Per admin user: user,
+group_membership, login_profile, mfa_device. When a user is missing altogether, its `user` item carries the
+whole user (groups and console access included) and no separate group_membership / login_profile items are
+listed for it.
 
-Item status: ok; drift (check mode: a real run would change it; any mode: a root finding the baseline
-cannot repair); changed (a real run changed it); failed (its task failed).
+Item status: ok; drift (check mode: a real run would change it; any mode: a finding the baseline cannot
+repair, with repairable false: root without MFA or with virtual MFA where hardware is required, root access
+keys, an administrator without MFA); changed (a real run changed it); failed (its task failed). An account's
+status is the worst of its items' (account_status), the one rule the report and the baseline's summary share.
 """
 
 from __future__ import annotations
@@ -32,12 +35,13 @@ from ._catalog import drift_roles
 FORMAT = "accountguard.aws.drift_report"
 VERSION = 1
 
-ACCOUNT_ITEMS = ("root_mfa", "root_access_keys", "admin_group", "admin_group_policy")
+ACCOUNT_ITEMS = ("root_mfa", "root_access_keys", "password_policy", "admin_group", "admin_group_policy")
 USER_ITEMS = ("user", "group_membership", "login_profile", "mfa_device")
 ITEMS = ACCOUNT_ITEMS + USER_ITEMS
 ITEM_TITLES = {
     "root_mfa": "root MFA",
     "root_access_keys": "root access keys",
+    "password_policy": "password policy",
     "admin_group": "admin group",
     "admin_group_policy": "admin group policy",
     "user": "user",
@@ -161,13 +165,30 @@ def _result_items(role, result, check_mode, task, failed=False):
     """The baseline items one result of our modules shows (not root: see root_items)."""
     status = "drift" if check_mode else "changed"
     changed = bool(result.get("changed"))
+    account_level = role in ("group", "password_policy")
     if failed or _failed(result):
-        user = result.get("user_name") or _loop_name(result)
-        kind = {"group": "admin_group", "user": "user", "mfa": "mfa_device"}[role]
-        return [_item(kind, "failed", user if role != "group" else None, message=result.get("msg") or "failed", task=task)]
+        user = None if account_level else result.get("user_name") or _loop_name(result)
+        kind = {"group": "admin_group", "password_policy": "password_policy", "user": "user", "mfa": "mfa_device"}[role]
+        return [_item(kind, "failed", user, message=result.get("msg") or "failed", task=task)]
     diff = result.get("diff")
     if isinstance(diff, list):  # some callers wrap diffs in a list
         diff = diff[0] if diff else None
+    if role == "password_policy":
+        if not changed:
+            return [_item("password_policy", "ok", task=task)]
+        diff = diff or {}
+        before, after = diff.get("before") or {}, diff.get("after") or {}
+        if not before:
+            message = "missing" if status == "drift" else "set"
+        elif not after:
+            message = "to be removed" if status == "drift" else "removed"
+        else:  # the fields that differ, not the whole policy
+            message = None
+            keys = [k for k in after if before.get(k) != after[k]]
+            before, after = {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+        if diff:
+            return [_item("password_policy", status, None, before, after, message, task=task)]
+        return [_item("password_policy", status, message="changed (run with --diff for details)", task=task)]
     if diff is None and role in ("group", "user"):
         # Without --diff the item cannot be told apart, only the whole group or user.
         message = None
@@ -224,12 +245,22 @@ def _skipped(result):
     return bool(result.get("skipped")) or "skip_reason" in result
 
 
-def root_items(facts, policy="warn", task=None):
+def root_items(facts, policy="warn", task=None, mfa_type="any"):
     """The two root items from root_mfa_facts' facts. Neither can be repaired by the baseline: only the
-    root user can enable its MFA or delete its access keys."""
-    findings = [f for f in facts.get("findings", []) if f != "root user has access keys"]
+    root user can enable its MFA (or replace a virtual device with a hardware one, where `mfa_type` is
+    'hardware') or delete its access keys."""
+    findings = [f for f in facts.get("findings", [])
+                if f not in ("root user has access keys", "root user MFA is virtual, not hardware")]
     if not facts.get("mfa_applicable"):
         mfa = _item("root_mfa", "ok", message="root user has no credentials: MFA not applicable", repairable=False, task=task)
+    elif facts.get("mfa_enabled") and mfa_type == "hardware" and facts.get("mfa_type") != "hardware":
+        mfa = _item(
+            "root_mfa", "drift", None, {"mfa_type": facts.get("mfa_type")}, {"mfa_type": "hardware"},
+            "root MFA is virtual, and account_baseline_root_mfa_type is 'hardware' (CIS: hardware MFA for the root user). "
+            "Needs the root user: sign in as root, add a hardware MFA device (a FIDO security key or a hardware TOTP token), "
+            "then remove the virtual one",
+            repairable=False, task=task,
+        )
     elif facts.get("mfa_enabled"):
         mfa = _item("root_mfa", "ok", message=f"root MFA {facts.get('mfa_type')}", repairable=False, task=task)
     elif policy == "ignore":
@@ -252,22 +283,49 @@ def root_items(facts, policy="warn", task=None):
     return [mfa, keys]
 
 
+def admin_mfa_item(user, console_access, access_keys, allow="never", task=None):
+    """The mfa_device item of an admin user the baseline gives no MFA device (`mfa: false`): administrator access
+    without MFA is a finding (CIS scanners flag it), unless the user has no credential to sign in or call AWS with
+    (no console password, no active access key) and `allow` is 'credentialless'. Not repairable by a run: the
+    baseline's own settings say no MFA."""
+    if allow == "credentialless" and not console_access and not access_keys:
+        return _item("mfa_device", "ok", user, message="no MFA device: the user has no console password and no active access key "
+                     "(accepted: account_baseline_allow_admin_without_mfa is 'credentialless')", repairable=False, task=task)
+    has = [what for what, present in (("a console password", console_access), (f"{access_keys} active access key(s)", access_keys))
+           if present]
+    why = ("it has " + " and ".join(has)) if has else \
+        "account_baseline_allow_admin_without_mfa is 'never' (set it to 'credentialless' to accept admins without any credential)"
+    return _item("mfa_device", "drift", user, {"mfa": False}, {"mfa": True},
+                 f"administrator without MFA (mfa: false) and {why}: give the user MFA (mfa: true) or take its admin access away",
+                 repairable=False, task=task)
+
+
+def latest_items(items):
+    """The items of one account, one per (item, user): a later entry replaces an earlier one; in report order."""
+    latest = {}
+    for item in items:
+        latest[(item["item"], item.get("user"))] = item
+    return sorted(latest.values(), key=_key)
+
+
+def account_status(items, error=None, unreachable=False):
+    """An account's status from its items: unreachable, failed (an error), else the worst item status (ok,
+    changed, drift, failed). The report and the baseline's summary both use it, so they never disagree."""
+    if unreachable:
+        return "unreachable"
+    if error:
+        return "failed"
+    return _worst([i["status"] for i in items], default="ok")
+
+
 def _key(item):
     return (ITEMS.index(item["item"]) if item["item"] in ITEMS else len(ITEMS), item.get("user") or "", item["item"])
 
 
 def account_entry(host, items, account_id=None, account_name=None, error=None, unreachable=False):
     """One account of the report. `items`: later entries of the same (item, user) replace earlier ones."""
-    latest = {}
-    for item in items:
-        latest[(item["item"], item.get("user"))] = item
-    listed = sorted(latest.values(), key=_key)
-    if unreachable:
-        status = "unreachable"
-    elif error:
-        status = "failed"
-    else:
-        status = _worst([i["status"] for i in listed], default="ok")
+    listed = latest_items(items)
+    status = account_status(listed, error, unreachable)
     return {
         "account": host,
         "account_id": account_id,
@@ -294,6 +352,7 @@ def build_report(accounts, mode, playbooks=(), generated_at=None, sources=None, 
     totals = {
         "accounts": len(entries),
         "ok": sum(a["status"] in ("ok", "changed") for a in entries),
+        "changed": sum(a["status"] == "changed" for a in entries),
         "drift": sum(a["status"] == "drift" for a in entries),
         "failed": sum(a["status"] in ("failed", "unreachable") for a in entries),
         "items": len(items),

@@ -254,11 +254,19 @@ def delete_virtual_mfa_device(client, serial):
 
 # ---- what must go before DeleteUser ------------------------------------------------------------
 
+def list_access_keys(client, name):
+    return [k["AccessKeyId"] for k in list_access_key_metadata(client, name)]
+
+
+def count_active_access_keys(client, name):
+    return sum(k.get("Status") == "Active" for k in list_access_key_metadata(client, name))
+
+
 @IAMErrorHandler.list_error_handler("list the access keys of user {name}", [])
 @RETRY
-def list_access_keys(client, name):
+def list_access_key_metadata(client, name):
     pages = client.get_paginator("list_access_keys").paginate(UserName=name)
-    return [k["AccessKeyId"] for k in pages.build_full_result()["AccessKeyMetadata"]]
+    return pages.build_full_result()["AccessKeyMetadata"]
 
 
 @IAMErrorHandler.deletion_error_handler("delete access key {key_id} of user {name}")

@@ -14,7 +14,8 @@ description:
   - Brings one account to the baseline, in the order of the manual procedure. Connect (STS C(AssumeRole) into
     O(assume_role_arn), with M(accountguard.aws.account_session)); read the root user (M(accountguard.aws.root_mfa_facts))
     and, with O(root_mfa=require), stop when root has credentials but no MFA; the admin group with its policies
-    (M(accountguard.aws.iam_admin_group)); each admin user with console access and a password to change at first sign-in
+    (M(accountguard.aws.iam_admin_group)); the account password policy (M(accountguard.aws.iam_password_policy), with
+    O(password_policy)); each admin user with console access and a password to change at first sign-in
     (M(accountguard.aws.iam_admin_user)); each user's virtual MFA device (M(accountguard.aws.iam_virtual_mfa)).
   - Each step is a run of that module, with the same arguments, checks, results, diffs and errors; secrets are stored in
     Ansible Vault before they are used, exactly as with those modules' tasks. Steps get the account's session; with
@@ -50,6 +51,31 @@ options:
     type: str
     choices: [require, warn, ignore]
     default: warn
+  root_mfa_type:
+    description:
+      - The kind of MFA the root user must have. With V(hardware) (CIS AWS Foundations, hardware MFA for the root user), a
+        virtual root MFA device is drift in the summary and the drift report, which only the root user can repair.
+    type: str
+    choices: [any, hardware]
+    default: any
+    version_added: 0.2.0
+  password_policy:
+    description:
+      - The account password policy, as the options of M(accountguard.aws.iam_password_policy) (a dict of them), set
+        before the users so the passwords this run generates meet it. Omitted or null, the account's policy is left
+        alone and not reported.
+    type: dict
+    version_added: 0.2.0
+  allow_admin_without_mfa:
+    description:
+      - An admin user with O(admin_users[].mfa=false) is administrator access without MFA, a finding (drift that a run
+        cannot repair). V(credentialless) accepts it for a user that has neither a console password nor an active access
+        key (nobody can sign in or call AWS as that user until someone gives it a credential, and then it is a finding
+        again); V(never) accepts it for no user.
+    type: str
+    choices: [never, credentialless]
+    default: never
+    version_added: 0.2.0
   admin_group:
     description: The admin group.
     type: str
@@ -165,11 +191,13 @@ attributes:
       - One diff per changed step, headed with the step and the user; never a password, seed or code.
 notes:
   - Needs the IAM permissions of the modules it runs, and C(sts:AssumeRole) with O(assume_role_arn).
-  - A converged account costs 4 AWS calls (AssumeRole, GetAccountSummary, GetGroup, ListAttachedGroupPolicies) and 4 per
-    admin user (GetUser, ListGroupsForUser, GetLoginProfile, ListMFADevices).
+  - A converged account costs 4 AWS calls (AssumeRole, GetAccountSummary, GetGroup, ListAttachedGroupPolicies), one
+    more with O(password_policy) (GetAccountPasswordPolicy), and 4 per admin user (GetUser, ListGroupsForUser,
+    GetLoginProfile, ListMFADevices; ListAccessKeys instead of ListMFADevices for a user with O(admin_users[].mfa=false)).
 seealso:
   - module: accountguard.aws.account_session
   - module: accountguard.aws.root_mfa_facts
+  - module: accountguard.aws.iam_password_policy
   - module: accountguard.aws.iam_admin_group
   - module: accountguard.aws.iam_admin_user
   - module: accountguard.aws.iam_virtual_mfa
@@ -204,7 +232,7 @@ summary:
 steps:
   description:
     - Each step that ran, in order, with the result its module's task would have returned (without any credential).
-    - C(step) is V(connect), V(root), V(group), V(users) or V(mfa); C(task) its title; C(module) the module's name;
+    - C(step) is V(connect), V(root), V(group), V(password_policy), V(users) or V(mfa); C(task) its title; C(module) the module's name;
       C(user) the user of a user or MFA step; C(failed); C(result).
   returned: always
   type: list

@@ -72,10 +72,12 @@ clean:
   returned: always
   sample: false
 totals:
-  description: Counts of the merged report (accounts, ok, drift, failed, items, items_drift, items_changed, items_failed).
+  description:
+    - Counts of the merged report (accounts, ok, changed, drift, failed, items, items_drift, items_changed, items_failed).
+    - C(ok) counts the accounts without drift or failure, C(changed) those of them a real run changed.
   type: dict
   returned: always
-  sample: {accounts: 12, ok: 10, drift: 1, failed: 1, items: 96, items_drift: 2, items_changed: 0, items_failed: 0}
+  sample: {accounts: 12, ok: 10, changed: 0, drift: 1, failed: 1, items: 96, items_drift: 2, items_changed: 0, items_failed: 0}
 reports:
   description: The report files read.
   type: list

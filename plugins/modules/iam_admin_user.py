@@ -111,6 +111,14 @@ options:
         is taken out of the file.
     type: bool
     default: false
+  report_access_keys:
+    description:
+      - Also return the number of the user's active access keys (RV(user.access_keys_active)), at the cost of one
+        C(iam:ListAccessKeys) call. The baseline asks for it for admins without MFA, which are a finding unless they
+        have no credential at all.
+    type: bool
+    default: false
+    version_added: 0.2.0
 extends_documentation_fragment:
   - accountguard.aws.attributes
   - accountguard.aws.attributes.secrets
@@ -193,6 +201,11 @@ user:
     console_access:
       description: Whether the user has a login profile.
       type: bool
+    access_keys_active:
+      description: The number of the user's active access keys (0 for a user this run would create).
+      type: int
+      returned: when O(report_access_keys=true)
+      version_added: 0.2.0
     login_profile:
       description: Login profile details, when there is one.
       type: dict

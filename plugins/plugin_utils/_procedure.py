@@ -4,10 +4,11 @@
 """Internal use only: the baseline of one account in one task (accountguard.aws.baseline).
 
 The manual procedure, top to bottom: check the input, connect (AssumeRole), read the root user, the admin
-group with its policies, the admin users with console access, their virtual MFA devices, the summary. Each
-step is a run of the collection's own module for it, through that module's action plugin (run_step): the
-same arguments, logic, secrets conversation (vault file written before the secret is used) and results as a
-task of that module, in this worker on the controller or as a module process elsewhere.
+group with its policies (whose unknown policies are found before the account's first write), the account
+password policy, the admin users with console access, their virtual MFA devices, the summary. Each step is a
+run of the collection's own module for it, through that module's action plugin (run_step): the same
+arguments, logic, secrets conversation (vault file written before the secret is used) and results as a task
+of that module, in this worker on the controller or as a module process elsewhere.
 
 Why one task and not one task per step: every task of a play costs Ansible a worker process, templating and
 result handling per host (about 30 ms of controller CPU, more for a loop), which for a nightly scan of a whole
@@ -25,6 +26,7 @@ from ansible_collections.accountguard.aws.plugins.module_utils import _admin_gro
 from ansible_collections.accountguard.aws.plugins.module_utils import _admin_user
 from ansible_collections.accountguard.aws.plugins.module_utils import _baseline
 from ansible_collections.accountguard.aws.plugins.module_utils import _mfa
+from ansible_collections.accountguard.aws.plugins.module_utils import _password_policy
 from ansible_collections.accountguard.aws.plugins.module_utils._catalog import fqcn
 from ansible_collections.accountguard.aws.plugins.module_utils._common import AccountGuardError
 from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFile
@@ -81,11 +83,14 @@ class Procedure:
         self.read_root()
         self.check_secrets(users)
         self.admin_group()
+        self.password_policy()
         self.admin_users(users)
         self.mfa_devices(users)
 
     def check_input(self, users):
         """Every step's input as its module checks it, before the first AWS call: bad input changes nothing."""
+        if self.params.get("password_policy") is not None:
+            self._checked("password_policy", _password_policy, self.params["password_policy"], None)
         self._checked("group", _admin_group, self.group_args(), None)
         for user in users:
             self._checked("users", _admin_user, self.user_args(user, account_id="000000000000"), user["name"])
@@ -149,6 +154,14 @@ class Procedure:
         if required:
             raise Stop(f"{self.prefix()}: {required}")
 
+    def password_policy(self):
+        """Before the users, so that the passwords this run generates meet the policy it sets; after the group, whose
+        policy ARNs are checked against IAM before the account's first write."""
+        if self.params.get("password_policy") is None:
+            return
+        result = self.step("password_policy", "iam_password_policy", dict(self.params["password_policy"]))
+        self.fail_if_failed("password_policy", [result])
+
     def admin_group(self):
         self.group = self.step("group", "iam_admin_group", self.group_args())
         self.fail_if_failed("group", [self.group])
@@ -186,6 +199,8 @@ class Procedure:
             "console_access": user["console_access"],
             "min_password_length": p["min_password_length"],
             "forget_secrets": p["forget_removed_users"],
+            # An admin without MFA is a finding unless it has no credential: its active access keys are counted.
+            "report_access_keys": user["state"] == "present" and not user["mfa"],
         }
         if user["permissions_boundary"] is not None:
             args["permissions_boundary"] = user["permissions_boundary"]
@@ -265,7 +280,7 @@ class Procedure:
         name = self.task_vars.get("aws_account_name")  # the inventory's, which may be a template
         summary = _baseline.summary(self.params, self.root, self.group, self.users, self.mfa, account=self.host,
                                     account_name=self.action._templar.template(name) if name is not None else None,
-                                    check_mode=self.check_mode, error=error)
+                                    check_mode=self.check_mode, error=error, steps=self.steps)
         changed = any(s["result"].get("changed") for s in self.steps if s["step"] not in ("connect", "root"))
         result = {"changed": changed, "account_id": summary["account_id"], "steps": self.steps, "summary": summary}
         facts = {"account_baseline_result": summary}

@@ -27,13 +27,16 @@ USERS = [
     {"name": "alice"},
     {"name": "bob", "console_access": False, "mfa": False},
 ]
-# Every item of an account at the baseline with USERS (bob has no MFA item: his MFA is not managed).
+# Every item of an account at the baseline with USERS (bob's mfa_device says whether an admin without MFA is
+# accepted: he has no credential, and the tests' settings accept that).
 BASELINE_ITEMS = {
-    ("root_mfa", None), ("root_access_keys", None), ("admin_group", None), ("admin_group_policy", None),
+    ("root_mfa", None), ("root_access_keys", None), ("password_policy", None), ("admin_group", None), ("admin_group_policy", None),
     ("user", "alice"), ("group_membership", "alice"), ("login_profile", "alice"), ("mfa_device", "alice"),
-    ("user", "bob"), ("group_membership", "bob"), ("login_profile", "bob"),
+    ("user", "bob"), ("group_membership", "bob"), ("login_profile", "bob"), ("mfa_device", "bob"),
 }
 ROOT_ITEMS = {"root_mfa", "root_access_keys"}
+# Items no run repairs: only the root user can, or a change of the settings (bob's MFA).
+NOT_REPAIRABLE = {("root_mfa", None), ("root_access_keys", None), ("mfa_device", "bob")}
 NEW_PASSWORD = "Chosen-At-First-Sign-In-42!"
 
 
@@ -71,6 +74,20 @@ def deactivate_mfa(aws, account):
 def delete_mfa(aws, account):
     deactivate_mfa(aws, account)
     aws.client("iam", account_id=account).delete_virtual_mfa_device(SerialNumber=mfa_serial(account))
+
+
+def weaken_password_policy(aws, account):
+    aws.client("iam", account_id=account).update_account_password_policy(MinimumPasswordLength=8, RequireSymbols=True)
+
+
+def give_bob_an_access_key(aws, account):
+    aws.client("iam", account_id=account).create_access_key(UserName="bob")
+
+
+def delete_bobs_access_keys(aws, account):
+    iam = aws.client("iam", account_id=account)
+    for key in iam.list_access_keys(UserName="bob")["AccessKeyMetadata"]:
+        iam.delete_access_key(UserName="bob", AccessKeyId=key["AccessKeyId"])
 
 
 def give_bob_console(aws, account):
@@ -116,7 +133,11 @@ CASES = {
     "acct-profile-deleted": (delete_login_profile, {("login_profile", "alice")}),
     "acct-mfa-deactivated": (deactivate_mfa, {("mfa_device", "alice")}),
     "acct-mfa-deleted": (delete_mfa, {("mfa_device", "alice")}),
+    # The run takes the console password away, so bob stays an admin without any credential (accepted here).
     "acct-bob-console": (give_bob_console, {("login_profile", "bob")}),
+    # An access key it does not take away: bob is an admin who can call AWS without MFA, a finding no run repairs.
+    "acct-bob-key": (give_bob_an_access_key, {("mfa_device", "bob")}),
+    "acct-password-policy": (weaken_password_policy, {("password_policy", None)}),
     "acct-root-mfa-off": (turn_root_mfa_off, {("root_mfa", None)}),
     "acct-root-keys": (create_root_keys, {("root_access_keys", None)}),
     "acct-exclusive-tags": (add_extra_tag, {("user", "alice")}),
@@ -288,6 +309,7 @@ def test_drift_report_lists_exactly_the_drift_then_is_clean_after_repair(playboo
 
     for host in ("acct-root-mfa-off", "acct-root-keys"):
         aws.control.set_root(ACCOUNTS[host], mfa="virtual", access_keys=0)  # what only the root user can do
+    delete_bobs_access_keys(aws, ACCOUNTS["acct-bob-key"])  # what the settings leave to a person
     aws.control.clear_requests()
     final, final_dir = scan(playbook, inventory, reports / "final")[1:]
     assert aws.control.mutating_requests() == []
@@ -306,7 +328,7 @@ def assert_drift_report(report):
         assert entry["account_id"] == ACCOUNTS[host] and entry["error"] is None
         assert entry["status"] == ("drift" if host in DRIFT_ACCOUNTS else "ok"), (host, entry)
         for i in entry["items"]:
-            assert i["repairable"] is (i["item"] not in ROOT_ITEMS), i
+            assert i["repairable"] is ((i["item"], i["user"]) not in NOT_REPAIRABLE), i
         if host != "acct-user-deleted":
             assert item_keys(report, host) == BASELINE_ITEMS, host
     # A missing user is one item holding the whole user: no group_membership / login_profile of its own.
@@ -328,6 +350,13 @@ def assert_drift_report(report):
     assert (profile["before"], profile["after"]) == ({"console_access": False}, {"console_access": True})
     console = item(report, "acct-bob-console", "login_profile", "bob")
     assert (console["before"], console["after"]) == ({"console_access": True}, {"console_access": False})
+    assert "administrator without MFA (mfa: false) and it has 1 active access key(s)" in item(report, "acct-bob-key", "mfa_device", "bob")["message"]
+    policy = item(report, "acct-password-policy", "password_policy")
+    # Only the fields that differ from the role's CIS policy.
+    assert policy["before"] == {"minimum_password_length": 8, "require_numbers": False, "require_uppercase_characters": False,
+                                "require_lowercase_characters": False, "allow_users_to_change_password": False,
+                                "max_password_age": 0, "password_reuse_prevention": 0}, policy
+    assert policy["after"]["minimum_password_length"] == 14 and policy["after"]["password_reuse_prevention"] == 24
     # The unassigned device is named in `after`; a deleted one is not there yet, hence its path and name.
     for host, after in (("acct-mfa-deactivated", mfa_serial(ACCOUNTS["acct-mfa-deactivated"])), ("acct-mfa-deleted", "/alice")):
         device = item(report, host, "mfa_device", "alice")
@@ -390,12 +419,12 @@ def assert_slices_merge(playbook, inventory, tmp_path, full):
 
 
 def assert_repair_report(report):
-    """A real run: what it repaired is changed; root findings stay drift, not repairable."""
-    root = {d for d in EXPECTED_DRIFT if d[1] in ROOT_ITEMS}
+    """A real run: what it repaired is changed; the findings only a person can fix stay drift, not repairable."""
+    root = {d for d in EXPECTED_DRIFT if (d[1], d[2]) in NOT_REPAIRABLE}
     assert report["mode"] == "apply" and report["clean"] is False
     assert items_with(report, "changed") == EXPECTED_DRIFT - root
     assert items_with(report, "drift") == root
-    assert all(item(report, host, kind)["repairable"] is False for host, kind, _user in root)
+    assert all(item(report, host, kind, user)["repairable"] is False for host, kind, user in root)
     assert items_with(report, "failed") == set()
     for host, entry in report["accounts"].items():
         status = "drift" if host in {h for h, _kind, _user in root} else "changed" if host in DRIFT_ACCOUNTS else "ok"
@@ -416,6 +445,9 @@ def assert_repaired_in_aws(aws):
             iam.get_login_profile(UserName="bob")
         assert [d["SerialNumber"] for d in iam.list_mfa_devices(UserName="alice")["MFADevices"]] == [mfa_serial(account)], host
         assert device_serials(iam) == [mfa_serial(account)], host
+    policy = aws.client("iam", account_id=ACCOUNTS["acct-password-policy"]).get_account_password_policy()["PasswordPolicy"]
+    assert (policy["MinimumPasswordLength"], policy["PasswordReusePrevention"], policy["MaxPasswordAge"]) == (14, 24, 90)
+    assert all(policy[k] for k in ("RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters", "RequireLowercaseCharacters"))
     tags = aws.client("iam", account_id=ACCOUNTS["acct-exclusive-tags"]).list_user_tags(UserName="alice")["Tags"]
     assert tags == [{"Key": "managed-by", "Value": "accountguard"}]
 

@@ -36,12 +36,12 @@ def test_a_failed_account_is_reported_with_its_error_and_the_others_with_their_c
     good = report["accounts"]["good"]
     assert good["status"] == "changed" and good["error"] is None
     assert {(i["item"], i["user"], i["status"]) for i in good["items"]} == {
-        ("root_mfa", None, "ok"), ("root_access_keys", None, "ok"), ("admin_group", None, "changed"),
+        ("root_mfa", None, "ok"), ("root_access_keys", None, "ok"), ("password_policy", None, "changed"), ("admin_group", None, "changed"),
         ("user", "alice", "changed"), ("mfa_device", "alice", "changed")}
     assert next(i for i in good["items"] if i["item"] == "user")["message"] == "created"
 
     junit = ET.parse(reports / "drift-report.xml").getroot()
-    assert (junit.get("tests"), junit.get("failures"), junit.get("errors")) == ("8", "1", "1")  # 5 + 2 items, and the failed account
+    assert (junit.get("tests"), junit.get("failures"), junit.get("errors")) == ("9", "1", "1")  # 6 + 2 items, and the failed account
     error = junit.find("testsuite[@name='no-root-mfa']/testcase[@name='account']/error")
     assert error is not None and "root user has credentials but no MFA" in error.get("message")
     assert junit.find("testsuite[@name='no-root-mfa']/testcase[@name='root_mfa']/failure") is not None

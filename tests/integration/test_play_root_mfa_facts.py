@@ -138,7 +138,7 @@ def test_account_id_of_another_account_fails_clearly(playbook, aws):
 
 @pytest.mark.parametrize("check", [False, True], ids=["run", "check"])
 def test_credential_report(playbook, aws, check):
-    aws.control.set_root(ACCOUNT, mfa="virtual", password=True, access_keys=1)
+    aws.control.set_root(ACCOUNT, mfa="virtual", password=True, access_keys=1, password_last_used="2026-01-31T09:12:45Z")
     aws.control.clear_requests()
     got = run_facts(playbook, *(["--check"] if check else []), credential_report="true")
     report_fields = {k: got.pop(k) for k in ("password_last_used", "access_key_1_last_used", "access_key_2_last_used",
@@ -150,7 +150,7 @@ def test_credential_report(playbook, aws, check):
         findings=["root user has access keys", "root user MFA is virtual, not hardware"],
     )
     assert report_fields["mfa_active"] is True
-    assert report_fields["password_last_used"]  # the local AWS reports the password as used
+    assert report_fields["password_last_used"].startswith("2026-01-31T09:12:45")  # the sign-in the test set
     assert report_fields["access_key_1_last_used"] is None  # never used
     assert report_fields["access_key_2_last_used"] is None  # no second key
     assert report_fields["credential_report_generated"]
@@ -196,3 +196,9 @@ def test_several_accounts_through_assumed_roles(playbook, aws, check):
     # Each account's root was read with that account's own credentials.
     summaries = [r["account"] for r in aws.control.requests() if r["action"] == "GetAccountSummary"]
     assert summaries == [first, second]
+
+
+def test_a_root_password_never_used_has_no_last_use(playbook, aws):
+    aws.control.set_root(ACCOUNT, mfa="virtual", password=True)
+    got = run_facts(playbook, credential_report="true")
+    assert got["password_last_used"] is None  # the credential report says no_information, as AWS does

@@ -443,7 +443,7 @@ def test_build_report_totals_and_not_clean():
     assert report["mode"] == "check"
     assert report["playbooks"] == ["baseline.yml"]
     assert list(report["accounts"]) == ["a-ok", "b-changed", "c-drift", "d-failed", "e-unreachable"]
-    assert report["totals"] == {"accounts": 5, "ok": 2, "drift": 1, "failed": 2, "items": 8,
+    assert report["totals"] == {"accounts": 5, "ok": 2, "changed": 1, "drift": 1, "failed": 2, "items": 8,
                                 "items_drift": 2, "items_changed": 2, "items_failed": 1}
     assert report["clean"] is False
     assert "duplicates" not in report and "sources" not in report
@@ -604,13 +604,13 @@ def test_markdown_one_row_per_account():
     lines = text.splitlines()
     assert lines[0] == ("**Drift report** (check mode, 2025-01-01T00:00:00Z): 4 accounts, 1 ok, 1 with drift, 2 failed.")
     table = [line for line in lines if line.startswith("|")]
-    assert table[0] == ("| account | status | root MFA | root access keys | admin group | admin group policy | user | "
-                        "group membership | login profile | MFA device |")
-    assert table[1].count("---") == 10
+    assert table[0] == ("| account | status | root MFA | root access keys | password policy | admin group | admin group policy | "
+                        "user | group membership | login profile | MFA device |")
+    assert table[1].count("---") == 11
     rows = {line.split(" | ")[0][2:]: line for line in table[2:]}
     assert sorted(rows) == ["dev (222222222222)", "fine", "lost", f"prod ({ACCOUNT})"]
     cells = [c.strip() for c in rows[f"prod ({ACCOUNT})"].strip("|").split(" | ")]
-    assert cells == [f"prod ({ACCOUNT})", "**drift**", "**drift**", "**drift**", "ok", "ok", "ok",
+    assert cells == [f"prod ({ACCOUNT})", "**drift**", "**drift**", "**drift**", "-", "ok", "ok", "ok",
                      "**drift**: alice", "-", "changed: alice"]
     assert rows["lost"].split(" | ")[1] == "**unreachable**"
     assert rows["fine"].split(" | ")[1] == "ok"
@@ -624,7 +624,7 @@ def test_markdown_escapes_pipes_and_newlines():
     text = _drift.render_markdown(_drift.build_report([entry], "check"))
     row = next(line for line in text.splitlines() if line.startswith("| a\\|"))
     assert row.startswith("| a\\|b | **failed** |")
-    assert len(row.replace("\\|", "").split("|")) == 12  # 10 cells between 11 pipes
+    assert len(row.replace("\\|", "").split("|")) == 13  # 11 cells between 12 pipes
     assert "- a\\|b: line one \\| two line three" in text.splitlines()
 
 

@@ -33,7 +33,10 @@ def answers(**overrides):
                                       "sts_creds": {"secret_key": SECRET, "session_token": TOKEN}},
         "root_mfa_facts": lambda a: {"changed": False, "root_mfa": ROOT, "ansible_facts": {"root_mfa": ROOT}},
         "iam_admin_group": lambda a: {"changed": False, "created": False, "diff": {"before": {"group_name": a["name"]}, "after": {"group_name": a["name"]}}},
-        "iam_admin_user": lambda a: {"changed": False, "created": False, "user": {"user_name": a["name"], "console_access": a["console_access"]},
+        "iam_password_policy": lambda a: {"changed": False, "policy": dict(a), "diff": {"before": dict(a), "after": dict(a)}},
+        "iam_admin_user": lambda a: {"changed": False, "created": False,
+                                     "user": dict({"user_name": a["name"], "console_access": a["console_access"]},
+                                                  **({"access_keys_active": 0} if a.get("report_access_keys") else {})),
                                      "diff": {"before": {"user_name": a["name"]}, "after": {"user_name": a["name"]}},
                                      "invocation": {"module_args": dict(a)}},
         "iam_virtual_mfa": lambda a: {"changed": False, "enabled": True, "user_name": a["user_name"],
@@ -94,7 +97,10 @@ def test_converged_account_runs_every_step_in_order_with_the_accounts_session():
     for module, args in steps.runs[1:]:
         assert args["access_key"] == "ASIASESSION" and args["session_token"] == TOKEN and "profile" not in args, module
     assert result["changed"] is False and "failed" not in result
-    assert result["summary"]["status"] == "ok" and result["summary"]["users_unchanged"] == ["alice", "breakglass"]
+    # breakglass is an admin without MFA: a finding no run repairs, unless the settings accept it (below).
+    assert result["summary"]["status"] == "drift" and result["summary"]["users_unchanged"] == ["alice", "breakglass"]
+    assert result["summary"]["drift"] == ["MFA device of breakglass (needs a change of settings)"]
+    assert [a["report_access_keys"] for m, a in steps.runs if m == "iam_admin_user"] == [False, True]
     assert result["summary"]["mfa_enabled"] == ["alice"] and result["summary"]["account_name"] == "prod"
     assert result["ansible_facts"]["root_mfa"] == ROOT and result["ansible_facts"]["account_baseline_result"] == result["summary"]
     assert result["diff"] == []  # nothing changed, nothing to show
@@ -185,7 +191,8 @@ def test_check_mode_on_a_new_account_plans_the_group_and_the_new_users_devices()
     args = dict(steps.runs)
     assert args["iam_admin_user"]["planned_groups"] == ["Administrators"]
     assert args["iam_virtual_mfa"]["user_planned"] is True
-    assert result["changed"] is True and result["summary"]["status"] == "changed" and result["summary"]["check_mode"] is True
+    # In check mode a pending change is drift, as in the drift report.
+    assert result["changed"] is True and result["summary"]["status"] == "drift" and result["summary"]["check_mode"] is True
     assert [(d["before_header"], d["after_header"]) for d in result["diff"]] == [
         ("Admin group with its policies", "Admin group with its policies"),
         ("Admin users - console access, password to change at first sign-in, kept in Ansible Vault: alice",
@@ -261,3 +268,81 @@ def test_check_mode_needs_no_vault():
     run, steps = procedure(vault=[], check_mode=True)
     result = finish(run)
     assert "failed" not in result and modules(steps)[-1] == "iam_virtual_mfa"
+
+
+ALLOW = {"allow_admin_without_mfa": "credentialless"}
+
+
+@pytest.mark.parametrize("access_keys, allow, status", [
+    (0, ALLOW, "ok"),
+    (1, ALLOW, "drift"),  # an active access key is a credential
+    (0, {}, "drift"),  # the default accepts no admin without MFA
+])
+def test_an_admin_without_mfa_is_a_finding_unless_accepted_for_a_user_without_credentials(access_keys, allow, status):
+    def user(a):
+        shown = {"user_name": a["name"], "console_access": a["console_access"]}
+        if a["report_access_keys"]:
+            shown["access_keys_active"] = access_keys
+        return {"changed": False, "created": False, "user": shown, "diff": {"before": {}, "after": {}}}
+    run, steps = procedure(script=answers(iam_admin_user=user), **allow)
+    summary = finish(run)["summary"]
+    item = next(i for i in summary["items"] if (i["item"], i["user"]) == ("mfa_device", "breakglass"))
+    assert summary["status"] == status and item["status"] == status and item["repairable"] is False
+    if status == "drift":
+        assert "administrator without MFA" in item["message"]
+        assert ("1 active access key(s)" in item["message"]) is bool(access_keys)
+
+
+def test_the_password_policy_is_set_after_the_group_and_before_the_users():
+    policy = {"minimum_password_length": 14, "password_reuse_prevention": 24}
+
+    def changed(args):
+        after = {k: args[k] for k in policy}
+        return {"changed": True, "policy": after, "diff": {"before": {}, "after": after}}
+    run, steps = procedure(script=answers(iam_password_policy=changed), password_policy=policy)
+    result = finish(run)
+    assert modules(steps)[:5] == ["account_session", "root_mfa_facts", "iam_admin_group", "iam_password_policy", "iam_admin_user"]
+    assert dict(steps.runs)["iam_password_policy"]["minimum_password_length"] == 14
+    item = next(i for i in result["summary"]["items"] if i["item"] == "password_policy")
+    assert item["status"] == "changed" and item["after"] == policy and item["message"] == "set"
+    assert result["changed"] is True and result["summary"]["status"] != "ok"
+
+
+def test_a_bad_password_policy_stops_the_account_before_any_aws_call():
+    run, steps = procedure(password_policy={"minimum_password_length": 5})
+    result = finish(run)
+    assert steps.runs == []
+    assert "Account password policy: Invalid input for the account password policy: minimum_password_length" in result["msg"]
+
+
+def test_without_a_password_policy_the_accounts_policy_is_not_read_nor_reported():
+    run, steps = procedure()
+    result = finish(run)
+    assert "iam_password_policy" not in modules(steps)
+    assert all(i["item"] != "password_policy" for i in result["summary"]["items"])
+
+
+@pytest.mark.parametrize("root, required, status", [
+    (ROOT, "any", "ok"),
+    (ROOT, "hardware", "drift"),
+    (dict(ROOT, mfa_type="hardware"), "hardware", "ok"),
+    (dict(ROOT_NO_MFA, credentials_present=False, mfa_applicable=False, findings=[]), "hardware", "ok"),
+])
+def test_hardware_root_mfa_when_required(root, required, status):
+    script = answers(root_mfa_facts=lambda a: {"changed": False, "root_mfa": root, "ansible_facts": {"root_mfa": root}})
+    run, steps = procedure(script=script, root_mfa_type=required, users=[{"name": "alice"}])
+    summary = finish(run)["summary"]
+    item = next(i for i in summary["items"] if i["item"] == "root_mfa")
+    assert item["status"] == status and summary["status"] == status and item["repairable"] is False
+    assert summary["root_mfa"]["status"] in (("warn",) if status == "drift" else ("ok", "not applicable"))
+    if status == "drift":
+        assert summary["drift"] == ["root MFA (needs the root user)"] and "hardware MFA device" in item["message"]
+
+
+def test_root_access_keys_make_the_summary_say_drift_like_the_report():
+    root = dict(ROOT, access_keys_present=True, findings=["root user has access keys"])
+    script = answers(root_mfa_facts=lambda a: {"changed": False, "root_mfa": root, "ansible_facts": {"root_mfa": root}})
+    run, steps = procedure(script=script, users=[{"name": "alice"}])
+    summary = finish(run)["summary"]
+    assert summary["status"] == "drift" and summary["drift"] == ["root access keys (needs the root user)"]
+    assert summary["root_mfa"]["status"] == "ok"  # root MFA itself is fine: the keys are the other item

@@ -50,7 +50,7 @@ def test_merges_a_file_and_a_folder(run_module, slices, tmp_path):
     assert sorted(os.listdir(dest)) == ["drift-report.json", "drift-report.md", "drift-report.xml"]
     assert result["clean"] is False
     assert result["duplicates"] == []
-    assert result["totals"] == {"accounts": 4, "ok": 3, "drift": 1, "failed": 0, "items": 4,
+    assert result["totals"] == {"accounts": 4, "ok": 3, "changed": 1, "drift": 1, "failed": 0, "items": 4,
                                 "items_drift": 1, "items_changed": 1, "items_failed": 0}
     report = merged(dest)
     assert list(report["accounts"]) == ["a", "b", "c", "d"]
