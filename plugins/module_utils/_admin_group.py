@@ -15,6 +15,7 @@ import re
 
 from . import _iam
 from ._common import AccountGuardError
+from ._common import create_or_adopt
 from ._common import reconcile
 from ._common import validate_name
 from ._common import validate_path
@@ -107,13 +108,16 @@ def ensure_present(run):
     _check_policies(client, name, before, want)
 
     changed = False
+    raw_group = None  # stays None in check mode before creation
+    if current is None and not check_mode:
+        raw_group, current = create_or_adopt(lambda: _iam.create_group(client, name, want["path"]), lambda: observe(client, name))
+    created = current is None
     if current is None:
         changed = True
-        raw_group = None if check_mode else _iam.create_group(client, name, want["path"])
         have = {"path": want["path"], "managed_policies": []}
     else:
         raw_group = current["group"]
-        have = before
+        have = summary(current)
     if have["path"] != want["path"]:
         changed = True
         if not check_mode:
@@ -122,7 +126,7 @@ def ensure_present(run):
                          lambda arn: _iam.attach_group_policy(client, name, arn),
                          lambda arn: _iam.detach_group_policy(client, name, arn), check_mode)
 
-    run.result.update(changed=changed, created=current is None, group=normalize(raw_group, want), diff={"before": before, "after": dict(want)})
+    run.result.update(changed=changed, created=created, group=normalize(raw_group, want), diff={"before": before, "after": dict(want)})
 
 
 def group_arn(arn, path, name):

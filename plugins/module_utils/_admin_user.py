@@ -17,6 +17,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 from . import _iam
 from ._common import AccountGuardError
 from ._common import account_id_from_arn
+from ._common import create_or_adopt
 from ._common import error_code
 from ._common import reconcile
 from ._common import require_cryptography
@@ -205,7 +206,7 @@ def ensure_present(run):
                 raise BadInput(f"The password given for IAM user {name!r} does not meet the account's password policy: "
                                + "; ".join(problems) + ". Nothing was changed.")
 
-    changed, raw_user = _apply_user(client, check_mode, name, current, want, before)
+    changed, raw_user = _apply_user(client, check_mode, name, current, want)
     result = {}
     profile_after = profile
     after = dict(want)
@@ -243,17 +244,21 @@ def ensure_present(run):
     run.result.update(result)
 
 
-def _apply_user(client, check_mode, name, current, want, before):
+def _apply_user(client, check_mode, name, current, want):
     """User, path, tags, boundary and groups. Returns (changed, the raw IAM user or None in check mode
     before creation)."""
     changed = False
+    raw_user = None  # stays None in check mode before creation
+    if current is None and not check_mode:
+        raw_user, current = create_or_adopt(
+            lambda: _iam.create_user(client, name, want["path"], want["tags"], want["permissions_boundary"]),
+            lambda: observe(client, name, recent=True))
     if current is None:
         changed = True
-        raw_user = None if check_mode else _iam.create_user(client, name, want["path"], want["tags"], want["permissions_boundary"])
         have = {"path": want["path"], "tags": want["tags"], "permissions_boundary": want["permissions_boundary"], "groups": []}
     else:
         raw_user = current["user"]
-        have = before
+        have = summary(current)
     if have["path"] != want["path"]:
         changed = True
         if not check_mode:

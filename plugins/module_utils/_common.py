@@ -46,6 +46,21 @@ RETRY_RECENT_ENTITY = AWSRetry.jittered_backoff(
 )
 
 
+def create_or_adopt(create, read):
+    """(what create() made, None), or (None, read()) when create() found the entity already there
+    (EntityAlreadyExists: another run or hand created it since this run read it). The caller goes on from what is
+    there instead of failing, as two runs at once must."""
+    try:
+        return create(), None
+    except AccountGuardError as e:
+        if error_code(e) != "EntityAlreadyExists":
+            raise
+        current = read()
+        if current is None:
+            raise
+        return None, current
+
+
 def error_code(exc):
     """The AWS error code behind an AccountGuardError (or a botocore ClientError), or None."""
     inner = getattr(exc, "exception", exc)

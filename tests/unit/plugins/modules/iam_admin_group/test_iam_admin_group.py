@@ -107,6 +107,21 @@ def test_create_with_policies_in_four_steps(iam_like_aws, run, calls):
         assert result["group"]["arn"] == group["Arn"]
 
 
+def test_a_group_another_run_created_since_the_read_is_taken_over(iam_like_aws, run, monkeypatch):
+    # Two runs at once: the other one creates the group between this run's GetGroup and its CreateGroup.
+    create_group = moto_iam.IAMBackend.create_group
+
+    def created_by_another_run_first(self, group_name, path="/"):
+        create_group(self, group_name, path)
+        return create_group(self, group_name, path)  # EntityAlreadyExists, as IAM answers the slower run
+
+    monkeypatch.setattr(moto_iam.IAMBackend, "create_group", created_by_another_run_first)
+    result = run(managed_policies=[ADMIN]).result
+    assert "failed" not in result and result["changed"] is True and result["created"] is False
+    assert attached(iam_like_aws) == [ADMIN]
+    assert result["group"]["arn"] == iam_like_aws.get_group(GroupName="Administrators")["Group"]["Arn"]
+
+
 def test_group_name_alias_and_no_diff_outside_diff_mode(iam_like_aws, run_module, calls):
     result = run_module(main, diff=False, group_name="Administrators", managed_policies=[ADMIN]).result
     assert result["changed"] is True
