@@ -24,6 +24,7 @@ READ_ONLY_ACTIONS = frozenset({
     "AssumeRoleWithSAML",
     "AssumeRoleWithWebIdentity",
     "GetSessionToken",
+    "AssumeRoot",  # only hands out a session: changes nothing in any account
 })
 
 REDACTED = "<redacted>"

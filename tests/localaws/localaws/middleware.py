@@ -1,15 +1,17 @@
 """The WSGI middleware in front of moto: control endpoints, faults, IAM and STS extensions, request log.
 
 Every AWS call is parsed once, checked against the injected faults, answered by an IAM
-extension or by moto, and recorded (without secrets or response bodies).
+extension or by moto, and recorded (without secrets or response bodies). A call signed with the key of
+an AssumeRoot session goes to localaws.rootsession whatever its service (the task policy decides).
 """
 
+import functools
 import sys
 import time
 import traceback
 from dataclasses import dataclass
 
-from localaws import control, motoglue, responses, sts
+from localaws import control, motoglue, responses, rootsession, sts
 from localaws.awsrequest import parse_request
 from localaws.iam import HANDLERS
 
@@ -92,9 +94,13 @@ class LocalAWSApp:
 
     def _answer(self, request, environ):
         call = Call(request, self.state, environ, self.moto)
-        handler = HANDLERS.get(request.action) if request.service == "iam" else None
-        if request.service == "sts":
+        session = self.state.root_session(request.access_key)
+        if session is not None:
+            handler = functools.partial(rootsession.handle, session=session)
+        elif request.service == "sts":
             handler = sts.HANDLERS.get(request.action)
+        else:
+            handler = HANDLERS.get(request.action) if request.service == "iam" else None
         if handler is None:
             return call.forward()
         try:

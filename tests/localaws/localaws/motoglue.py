@@ -1,7 +1,8 @@
 """Every use of moto internals in one place, so a moto upgrade has one file to check.
 
 moto's public surface is its WSGI app; the IAM extensions also need its in-memory models
-(virtual MFA seeds, users, the password policy) and its account-from-access-key mapping.
+(virtual MFA seeds, users, the password policy, organizations with their trusted services and delegated
+administrators, the AWS managed policies' documents) and its account-from-access-key mapping.
 """
 
 import functools
@@ -20,14 +21,16 @@ from moto.core.utils import camelcase_to_underscores, method_names_from_class
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 import moto.iam.models as moto_iam_models
 from moto.iam.models import AWSManagedPolicy, IAMBackend, iam_backends
-from moto.organizations.models import organizations_backends
+from moto.organizations.models import FakeDelegatedAdministrator, FakeServiceAccess, organizations_backends
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.settings import load_iam_aws_managed_policies
+from moto.sts.models import sts_backends
 from moto.utilities.utils import get_partition
 
 __all__ = [
-    "DEFAULT_ACCOUNT_ID", "MotoRequestHandler", "account_for", "create_session_key", "iam_backend", "implements",
-    "moto_app", "organization_of", "reset_moto",
+    "DEFAULT_ACCOUNT_ID", "IAM_PRINCIPAL", "MotoRequestHandler", "account_for", "caller_arn", "create_session_key",
+    "delegated_administrator", "iam_backend", "implements", "moto_app", "organization_of", "reset_moto",
+    "task_policy", "trusted_access",
 ]
 
 
@@ -167,18 +170,62 @@ def implements(service, action):
     return None if names is None else camelcase_to_underscores(action) in names
 
 
-def organization_of(account_id, region="us-east-1"):
-    """(moto's organization, True if account_id is its management account) for an account in one, else None.
+# IAM is an integrated service of AWS Organizations (trusted access and a delegated administrator, for
+# centralized root access); moto's lists of such services lack it and refuse iam.amazonaws.com.
+IAM_PRINCIPAL = "iam.amazonaws.com"
+for _services in (FakeServiceAccess.TRUSTED_SERVICES, FakeDelegatedAdministrator.SUPPORTED_SERVICES):
+    if IAM_PRINCIPAL not in _services:
+        _services.append(IAM_PRINCIPAL)
+
+
+def _organization_backend(account_id, region="us-east-1"):
+    """moto's organizations backend holding the organization an account is in (None: in none).
 
     moto keeps an organization in the management account's backend and maps member accounts to it
     (organizations_backends.master_accounts); no backend is created by asking.
     """
     management_id = organizations_backends.master_accounts.get(account_id, (account_id,))[0]
     backend = dict.get(dict.get(organizations_backends, management_id) or {}, get_partition(region))
-    org = getattr(backend, "org", None)
-    if org is None:
+    return backend if getattr(backend, "org", None) is not None else None
+
+
+def organization_of(account_id, region="us-east-1"):
+    """(moto's organization, True if account_id is its management account) for an account in one, else None."""
+    backend = _organization_backend(account_id, region)
+    if backend is None:
         return None
-    return org, org.master_account_id == account_id
+    return backend.org, backend.org.master_account_id == account_id
+
+
+def trusted_access(account_id, principal=IAM_PRINCIPAL, region="us-east-1"):
+    """Whether the organization of an account has trusted access enabled for a service principal
+    (Organizations EnableAWSServiceAccess)."""
+    backend = _organization_backend(account_id, region)
+    return backend is not None and any(service["ServicePrincipal"] == principal for service in list(backend.services))
+
+
+def delegated_administrator(account_id, principal=IAM_PRINCIPAL, region="us-east-1"):
+    """Whether an account is a registered delegated administrator of its organization for a service principal
+    (Organizations RegisterDelegatedAdministrator)."""
+    backend = _organization_backend(account_id, region)
+    if backend is None:
+        return False
+    return any(admin.account.id == account_id and principal in admin.services for admin in list(backend.admins))
+
+
+def caller_arn(account_id, access_key, region="us-east-1"):
+    """The ARN STS GetCallerIdentity names for an access key (moto's answer: user, assumed role, or user/moto)."""
+    return sts_backends[account_id][get_partition(region)].get_caller_identity(access_key, region)[1]
+
+
+@functools.lru_cache(maxsize=None)
+def task_policy(name):
+    """(path, document) of an AWS managed policy as moto carries it (the root-task policies of AssumeRoot), or None.
+    Callers must not change the document (it is cached)."""
+    data = json.loads(aws_managed_policies_data).get(name)
+    if data is None:
+        return None
+    return data.get("Path", "/"), data["Document"]
 
 
 def iam_backend(account_id, region="us-east-1"):

@@ -10,7 +10,9 @@ from localaws.rootstate import RootRegistry
 
 class LocalState:
     """Root states, faults, the request log, TOTP replay memory, credential-report timing, when users'
-    passwords were set and the organizations' centralized root access features."""
+    passwords were set, the organizations' centralized root access features, AssumeRoot's root sessions,
+    root credentials deleted through them (key and certificate numbers) and root's deactivated virtual MFA
+    devices."""
 
     def __init__(self, log_path=None, report_delay=1.0):
         self.roots = RootRegistry()
@@ -23,9 +25,12 @@ class LocalState:
         self._used_counters = {}  # (account, serial, seed) -> set of TOTP counters already accepted
         self._reports = {}  # account -> time the credential report was requested
         self._passwords_set = {}  # (account, moto user id) -> time the console password was last set
-        # organization id -> IAM centralized root access features enabled (ListOrganizationsFeatures);
-        # empty until something implements EnableOrganizationsRootCredentialsManagement / ...RootSessions.
+        # organization id -> IAM centralized root access features enabled (ListOrganizationsFeatures,
+        # EnableOrganizationsRootCredentialsManagement / ...RootSessions and their Disable calls).
         self.root_access_features = {}
+        self.root_sessions = {}  # access key id -> rootsession.RootSession (STS AssumeRoot)
+        self._root_retired = {}  # (account, "key" | "cert") -> numbers of root credentials deleted
+        self._root_unassigned = {}  # account -> {virtual device name: creation time} deactivated, not deleted
 
     def reset(self):
         """Forget everything (moto itself is reset by the caller)."""
@@ -38,6 +43,58 @@ class LocalState:
             self._reports.clear()
             self._passwords_set.clear()
             self.root_access_features.clear()
+            self.root_sessions.clear()
+            self._root_retired.clear()
+            self._root_unassigned.clear()
+
+    def features(self, organization_id):
+        """The centralized root access features enabled for an organization (a frozenset)."""
+        with self._lock:
+            return frozenset(self.root_access_features.get(organization_id, ()))
+
+    def set_feature(self, organization_id, feature, enabled):
+        """Enable or disable one feature of an organization; return the features now enabled."""
+        with self._lock:
+            features = self.root_access_features.setdefault(organization_id, set())
+            if enabled:
+                features.add(feature)
+            else:
+                features.discard(feature)
+            return frozenset(features)
+
+    def add_root_session(self, key_id, session):
+        """Register the key of an AssumeRoot session."""
+        with self._lock:
+            self.root_sessions[key_id] = session
+
+    def root_session(self, key_id):
+        """The root session of an access key, or None."""
+        with self._lock:
+            return self.root_sessions.get(key_id or "")
+
+    def retired(self, account_id, kind):
+        """The numbers of the root's deleted access keys ("key") or signing certificates ("cert")."""
+        with self._lock:
+            return frozenset(self._root_retired.get((account_id, kind), ()))
+
+    def retire(self, account_id, kind, number):
+        """Note that a root credential was deleted: its number is not used again (until a reset)."""
+        with self._lock:
+            self._root_retired.setdefault((account_id, kind), set()).add(number)
+
+    def unassigned_root_devices(self, account_id):
+        """{name: creation time} of the root's virtual MFA devices that were deactivated and not deleted."""
+        with self._lock:
+            return dict(self._root_unassigned.get(account_id, {}))
+
+    def keep_unassigned_root_device(self, account_id, name, created, keep=True):
+        """Remember (or, keep=False, forget) a deactivated virtual MFA device of the root user."""
+        with self._lock:
+            devices = self._root_unassigned.setdefault(account_id, {})
+            if keep:
+                devices[name] = created
+            else:
+                devices.pop(name, None)
 
     def counters_used(self, key, counters):
         """True if any of these TOTP counters was already accepted for this device (a replay)."""

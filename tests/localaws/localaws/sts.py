@@ -13,12 +13,14 @@ with it land in moto's default account as an unknown "user/moto". Real STS gives
 the caller: same account, same IAM user (GetCallerIdentity names the user's ARN), and refuses callers that
 already use temporary credentials. Here the key is a new one of the caller's account, owned by the
 calling user (motoglue.create_session_key), in place of moto's.
+
+AssumeRoot (moto lacks it) is localaws/rootsession.py's; its handler is listed here with the other STS ones.
 """
 
 import re
 import secrets
 
-from localaws import motoglue, responses
+from localaws import motoglue, responses, rootsession
 from localaws.iam import totp
 
 # Counters c accepted for a TokenCode == TOTP(c), relative to now // STEP: clock drift of one step either way.
@@ -97,4 +99,5 @@ def get_session_token(call):
 HANDLERS = {
     "AssumeRole": check_mfa,
     "GetSessionToken": get_session_token,
+    **rootsession.STS_HANDLERS,
 }

@@ -1,5 +1,6 @@
 """Actions moto does not have answer an AWS error document (never moto's HTML 500 page), and IAM's
-ListOrganizationsFeatures answers as AWS documents it: in the management account only."""
+ListOrganizationsFeatures answers as AWS documents it: with trusted access for IAM, in the management account
+(or IAM's delegated administrator: test_localaws_root_access.py) only."""
 
 import pytest
 from botocore.exceptions import ClientError
@@ -56,11 +57,14 @@ def test_a_moto_failure_becomes_internal_failure():
     assert as_aws_error(fine, request) is fine
 
 
-def _organization(aws, feature_set="ALL"):
-    """An organization of the default account with one member account; returns (org id, member id)."""
+def _organization(aws, feature_set="ALL", trusted=True):
+    """An organization of the default account with one member account and (trusted) trusted access for IAM;
+    returns (org id, member id)."""
     org = aws.client("organizations")
     org_id = org.create_organization(FeatureSet=feature_set)["Organization"]["Id"]
     member = org.create_account(AccountName="member", Email="member@example.com")["CreateAccountStatus"]["AccountId"]
+    if trusted:
+        org.enable_aws_service_access(ServicePrincipal="iam.amazonaws.com")
     return org_id, member
 
 
@@ -85,6 +89,16 @@ def test_list_organizations_features_without_an_organization_or_all_features(aws
     iam = aws.client("iam", config=NO_RETRIES)
     error, status, dummy = _failure(iam.list_organizations_features)
     assert (error["Code"], status) == ("OrganizationNotFoundException", 400)
-    _organization(aws, feature_set="CONSOLIDATED_BILLING")
+    _organization(aws, feature_set="CONSOLIDATED_BILLING", trusted=False)
     error, status, dummy = _failure(iam.list_organizations_features)
     assert (error["Code"], status) == ("OrganizationNotInAllFeaturesModeException", 400)
+
+
+def test_list_organizations_features_without_trusted_access_for_iam(aws):
+    dummy, member = _organization(aws, trusted=False)
+    for iam in (aws.client("iam", config=NO_RETRIES), aws.client("iam", account_id=member, config=NO_RETRIES)):
+        error, status, dummy = _failure(iam.list_organizations_features)
+        assert (error["Code"], status) == ("ServiceAccessNotEnabledException", 400)
+        assert error["Message"] == "The request was rejected because trusted access is not enabled for IAM in Organizations."
+    aws.client("organizations").enable_aws_service_access(ServicePrincipal="iam.amazonaws.com")
+    assert aws.client("iam").list_organizations_features()["EnabledFeatures"] == []

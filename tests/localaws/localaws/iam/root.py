@@ -7,6 +7,9 @@ AWS SDKs carry it) as MFADevices "Number of MFA devices, either assigned or unas
 MFADevicesInUse "Number of MFA devices that have been assigned to an IAM user or to the root
 account", so both also count the root's device, and MFADevices the users' hardware devices.
 
+A root virtual device deactivated in a privileged root session (localaws/rootsession.py) stays, unassigned,
+until deleted: ListVirtualMFADevices lists it for AssignmentStatus Unassigned or Any, MFADevices counts it.
+
 moto's ListVirtualMFADevices also carries every device's seed and QR code, which real IAM
 returns only once, from CreateVirtualMFADevice; they are removed here so that nothing
 works locally that would fail against AWS.
@@ -49,6 +52,7 @@ def get_account_summary(call):
         return answer
     state = call.state.roots.get(call.request.account)
     devices, in_use = mfa_device_counts(call.backend, state)
+    devices += len(_unassigned_root_devices(call, state))
     xml = answer.text()
     xml = _set_summary_value(xml, "MFADevices", devices)
     xml = _set_summary_value(xml, "MFADevicesInUse", in_use)
@@ -69,16 +73,29 @@ def root_device_xml(account_id, state, created):
     )
 
 
+def _unassigned_root_devices(call, state):
+    """Names of the root's deactivated, not deleted virtual devices (not the one it has now)."""
+    names = call.state.unassigned_root_devices(call.request.account)
+    return sorted(name for name in names if not (state.mfa == "virtual" and name == state.virtual_device_name))
+
+
 def list_virtual_mfa_devices(call):
-    """moto's list without seeds, plus the root's device (first page only) when it has a virtual one."""
+    """moto's list without seeds, plus the root's devices (first page only): its virtual one (assigned) and
+    those deactivated in a root session (unassigned)."""
     answer = call.forward()
     if not answer.ok:
         return answer
     xml = _SEED_RE.sub("", answer.text())
-    state = call.state.roots.get(call.request.account)
+    account = call.request.account
+    state = call.state.roots.get(account)
     status = call.request.param("AssignmentStatus") or "Any"
-    if state.mfa == "virtual" and status in ("Any", "Assigned") and not call.request.param("Marker"):
-        member = root_device_xml(call.request.account, state, call.state.created)
+    member = ""
+    if state.mfa == "virtual" and status in ("Any", "Assigned"):
+        member = root_device_xml(account, state, call.state.created)
+    if status in ("Any", "Unassigned"):
+        member += "".join(f"<member><SerialNumber>arn:aws:iam::{account}:mfa/{responses.xml_escape(name)}</SerialNumber></member>"
+                          for name in _unassigned_root_devices(call, state))
+    if member and not call.request.param("Marker"):
         if "<VirtualMFADevices/>" in xml:
             xml = xml.replace("<VirtualMFADevices/>", f"<VirtualMFADevices>{member}</VirtualMFADevices>", 1)
         else:
