@@ -53,7 +53,7 @@ chmod 600 "$DEMO/vault-pass"
 # The drift scans write their report with the collection's callback (JSON, JUnit XML, Markdown).
 scan() {
   ACCOUNTGUARD_DRIFT_REPORT_DIR=$DEMO/reports ACCOUNTGUARD_DRIFT_REPORT_NAME=$1 ANSIBLE_CALLBACKS_ENABLED=accountguard.aws.drift_report \
-    baseline --check --diff
+    baseline --check --diff "${@:2}"
 }
 # The pipeline's one-liner (jq -e .clean does the same where jq is installed).
 report_is_clean() {
@@ -69,10 +69,10 @@ baseline() {
     -e "account_baseline_aws_endpoint_url=$URL" -e "account_baseline_secrets_dir=$DEMO/secrets" --forks 3 "$@"
 }
 
-say "1/7 Apply: root facts, admin group, CIS password policy, admin users, virtual MFA, in every account (3 forks)"
+say "1/9 Apply: root facts, admin group, CIS password policy, admin users, virtual MFA, in every account (3 forks)"
 baseline --vault-password-file "$DEMO/vault-pass" | tail_of_run
 
-say "2/7 Apply again: nothing to change (changed=0 in every account)"
+say "2/9 Apply again: nothing to change (changed=0 in every account)"
 baseline --vault-password-file "$DEMO/vault-pass" | tail_of_run
 PROD=$(ansible-inventory -i "$INVENTORY" --host prod-web | python -c 'import json, sys; print(json.load(sys.stdin)["aws_account_id"])')
 echo "The account password policy now in force in prod-web ($PROD), read with boto3 (the role's CIS default):"
@@ -83,17 +83,17 @@ policy = Endpoint(sys.argv[1]).client("iam", account_id=sys.argv[2]).get_account
 print("  " + ", ".join(f"{k}={v}" for k, v in sorted(policy.items())))
 PY
 
-say "3/7 Drift scan (--check --diff, no vault password needed): no AWS change; the baseline holds"
+say "3/9 Drift scan (--check --diff, no vault password needed): no AWS change; the baseline holds"
 clear_log
 scan scan-1 | tail_of_run
 mutating_calls
 echo "The drift report ($DEMO/reports/scan-1.md):"
 cat "$DEMO/reports/scan-1.md"
-echo "Only dev-sandbox's root user, with a password and no MFA, is reported: a finding the baseline cannot"
-echo "repair (\"repairable\": false), since only the root user can enable its MFA."
+echo "Only dev-sandbox's root user, with a password and no MFA, is reported: with the default"
+echo "account_baseline_root_credentials=keep a finding the baseline cannot repair (\"repairable\": false); steps 7 to 9 repair it centrally."
 
 DRIFTED=$(ansible-inventory -i "$INVENTORY" --host prod-web | python -c 'import json, sys; print(json.load(sys.stdin)["aws_account_id"])')
-say "4/7 Behind the playbook's back: alice's MFA device in prod-web ($DRIFTED) is deactivated and deleted"
+say "4/9 Behind the playbook's back: alice's MFA device in prod-web ($DRIFTED) is deactivated and deleted"
 python - "$URL" "$DRIFTED" <<'PY'
 import sys
 from localaws.endpoint import Endpoint
@@ -104,7 +104,7 @@ for device in iam.list_mfa_devices(UserName="alice")["MFADevices"]:
     print(f"deleted {device['SerialNumber']}")
 PY
 
-say "5/7 Drift scan again: exactly that is reported (prod-web, alice's MFA device), nothing else"
+say "5/9 Drift scan again: exactly that is reported (prod-web, alice's MFA device), nothing else"
 clear_log
 scan scan-2 >"$DEMO/drift-scan.log"
 sed -n '/TASK \[.*Baseline - /,/^TASK/p' "$DEMO/drift-scan.log" | grep -vE '^(TASK|ok:|skipping:|\s*$)'
@@ -121,17 +121,42 @@ for item in report["accounts"]["prod-web"]["items"]:
 PY
 report_is_clean scan-2
 
-say "6/7 Apply repairs it (a new device, its seed stored in the vault first)"
+say "6/9 Apply repairs it (a new device, its seed stored in the vault first)"
 baseline --vault-password-file "$DEMO/vault-pass" | tail_of_run
 
 SANDBOX=$(ansible-inventory -i "$INVENTORY" --host dev-sandbox | python -c 'import json, sys; print(json.load(sys.stdin)["aws_account_id"])')
-say "7/7 dev-sandbox's root user enables MFA (simulated in the local AWS); now the scan is clean"
-python -c 'import sys; from localaws.client import Control; Control(sys.argv[1]).set_root(sys.argv[2], mfa="hardware")' "$URL" "$SANDBOX"
+say "7/9 Centralized root access: the management account enables it for the organization (playbooks/root_access.yml)"
+ansible-playbook playbooks/root_access.yml -e "account_baseline_aws_endpoint_url=$URL" | sed -n '/TASK \[What the organization/,/^$/p' | grep msg
+
+say "8/9 Drift scan with account_baseline_root_credentials=remove: each root user with credentials (dev-sandbox, prod-web) is drift repairable centrally"
 clear_log
-scan scan-3 | grep -A4 "^PLAY RECAP"
+scan scan-3 -e account_baseline_root_credentials=remove | tail_of_run
 mutating_calls
 cat "$DEMO/reports/scan-3.md"
-report_is_clean scan-3
+echo "The root items in drift, from the JSON report:"
+python - "$DEMO/reports/scan-3.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+for host, account in sorted(report["accounts"].items()):
+    for item in account["items"]:
+        if item["item"].startswith("root_") and item["status"] != "ok":
+            print(f"  {host} {item['item']}: {item['status']}, repairable {str(item['repairable']).lower()}: {item.get('message')}")
+PY
+
+say "9/9 Apply with remove: those root credentials are deleted through sts:AssumeRoot; then the scan is clean"
+baseline --vault-password-file "$DEMO/vault-pass" -e account_baseline_root_credentials=remove | tail_of_run
+echo "dev-sandbox's root user, read with boto3 in the account (GetAccountSummary):"
+python - "$URL" "$SANDBOX" <<'PY'
+import sys
+from localaws.endpoint import Endpoint
+summary = Endpoint(sys.argv[1]).client("iam", account_id=sys.argv[2]).get_account_summary()["SummaryMap"]
+print("  " + ", ".join(f"{k}={summary[k]}" for k in ("AccountPasswordPresent", "AccountAccessKeysPresent", "AccountMFAEnabled")))
+PY
+clear_log
+scan scan-4 -e account_baseline_root_credentials=remove | grep -A4 "^PLAY RECAP"
+mutating_calls
+cat "$DEMO/reports/scan-4.md"
+report_is_clean scan-4
 
 say "Secrets are Ansible Vault files, mode 0600, one per user and account:"
 find "$DEMO/secrets" -type f -exec ls -l {} \;

@@ -35,6 +35,8 @@ ARGUMENT_SPEC = dict(
     account_id=dict(type="str"),
     root_mfa=dict(type="str", default="warn", choices=["require", "warn", "ignore"]),
     root_mfa_type=dict(type="str", default="any", choices=["any", "hardware"]),
+    root_credentials=dict(type="str", default="keep", choices=["keep", "remove"]),
+    root_access_role_arn=dict(type="str"),
     password_policy=dict(type="dict", no_log=False),
     allow_admin_without_mfa=dict(type="str", default="never", choices=["never", "credentialless"]),
     admin_group=dict(type="str", default="Administrators"),
@@ -56,6 +58,7 @@ ARGUMENT_SPEC = dict(
 STEPS = {
     "connect": "Connect - assume the access role in the account",
     "root": "Root user - MFA, password, access keys",
+    "root_credentials": "Root user - credentials deleted centrally (sts:AssumeRoot from the management account)",
     "group": "Admin group with its policies",
     "password_policy": "Account password policy",
     "users": "Admin users - console access, password to change at first sign-in, kept in Ansible Vault",
@@ -104,7 +107,10 @@ def root_status(root, policy, mfa_type="any"):
 def account_items(params, root, steps, users, check_mode):
     """The account's baseline items (module_utils/_drift.py) from the steps' results: what the drift report lists
     and what the summary's status and drift list are derived from. `users` as for summary()."""
-    items = _drift.root_items(root, params["root_mfa"], STEPS["root"], params["root_mfa_type"]) if root else []
+    central = central_repair(params, steps)
+    items = _drift.root_items(root, params["root_mfa"], STEPS["root"], params["root_mfa_type"], central) if root else []
+    if central and root and not root.get("credentials_present") and not any(s["step"] == "root_credentials" for s in steps):
+        items.append(_drift.root_credentials_ok(STEPS["root_credentials"]))
     for step in steps:
         result = step["result"]
         if step["user"] and "item" not in result:
@@ -119,6 +125,15 @@ def account_items(params, root, steps, users, check_mode):
     return _drift.latest_items(items)
 
 
+def central_repair(params, steps):
+    """Whether this account's root credentials are removed centrally (root_credentials 'remove'): not for the
+    organization's management account, which AssumeRoot cannot reach, nor when the removal step failed."""
+    if params.get("root_credentials") != "remove":
+        return False
+    ran = [s for s in steps if s["step"] == "root_credentials" and s["module"].endswith(".iam_root_credentials")]
+    return not any(s["failed"] or s["result"].get("management_account") for s in ran)
+
+
 def drift_labels(items):
     """Short labels of the items in drift: 'root access keys (needs the root user)', 'user bob', 'MFA device of bob'."""
     labels = []
@@ -130,6 +145,8 @@ def drift_labels(items):
             label += f" {item['user']}" if item["item"] == "user" else f" of {item['user']}"
         if not item.get("repairable", True):
             label += " (needs the root user)" if item["item"].startswith("root_") else " (needs a change of settings)"
+        elif item["item"].startswith("root_"):
+            label += " (repairable centrally)"
         labels.append(label)
     return labels
 
@@ -162,6 +179,15 @@ def _user_summary(user, result, mfa):
     }
 
 
+def _root_deleted(steps):
+    """What the central removal deleted (in check mode: would delete), or None when it deleted nothing."""
+    for step in reversed(steps):
+        if step["step"] == "root_credentials" and step["module"].endswith(".iam_root_credentials"):
+            result = step["result"]
+            return result.get("deleted") if result.get("changed") and not step["failed"] else None
+    return None
+
+
 def summary(params, root, group, users, mfa, account=None, account_name=None, check_mode=False, error=None, steps=()):
     """The account's summary (account_baseline_result): `users` are (user, result or None) in the order of
     admin_users, `mfa` maps user names to their MFA step's result, `steps` the procedure's steps. Its status and
@@ -192,6 +218,7 @@ def summary(params, root, group, users, mfa, account=None, account_name=None, ch
             "access_keys_present": root.get("access_keys_present"),
             "findings": list(root.get("findings") or []),
         },
+        "root_credentials": {"policy": params.get("root_credentials", "keep"), "deleted": _root_deleted(steps)},
         "admin_group": {"name": params["admin_group"], "changed": bool(group.get("changed", False)),
                         "policies": list(params["admin_group_policies"])},
         "users": listed,

@@ -21,6 +21,8 @@ COLLECTION = "accountguard.aws"
 AWS_MODULES = {
     "account_session": {"drift": None, "step": True},
     "root_mfa_facts": {"drift": "root", "step": True},
+    "iam_root_credentials": {"drift": "root_credentials", "step": True},
+    "iam_root_access": {"drift": None, "step": False},
     "iam_password_policy": {"drift": "password_policy", "step": True},
     "iam_admin_group": {"drift": "group", "step": True},
     "iam_admin_user": {"drift": "user", "step": True},

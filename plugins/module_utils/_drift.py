@@ -9,14 +9,15 @@ knows what our modules' results mean; JUnit XML is written with xml.etree (no ma
 is part of Ansible's dependencies). Not a public API: may change without notice; the report format
 (FORMAT, VERSION) is the public contract.
 
-A baseline item is one thing an account must have. Per account: root_mfa, root_access_keys,
-password_policy (when the baseline manages it), admin_group, admin_group_policy. Per admin user: user,
+A baseline item is one thing an account must have. Per account: root_mfa, root_access_keys, root_credentials
+(when the baseline removes them centrally), password_policy (when the baseline manages it), admin_group, admin_group_policy. Per admin user: user,
 group_membership, login_profile, mfa_device. When a user is missing altogether, its `user` item carries the
 whole user (groups and console access included) and no separate group_membership / login_profile items are
 listed for it.
 
 Item status: ok; drift (check mode: a real run would change it; any mode: a finding the baseline cannot
-repair, with repairable false: root without MFA or with virtual MFA where hardware is required, root access
+repair, with repairable false: root without MFA (unless the baseline removes root credentials centrally; then
+its root items are repairable) or with virtual MFA where hardware is required, root access
 keys, an administrator without MFA); changed (a real run changed it); failed (its task failed). An account's
 status is the worst of its items' (account_status), the one rule the report and the baseline's summary share.
 """
@@ -35,12 +36,16 @@ from ._catalog import drift_roles
 FORMAT = "accountguard.aws.drift_report"
 VERSION = 1
 
-ACCOUNT_ITEMS = ("root_mfa", "root_access_keys", "password_policy", "admin_group", "admin_group_policy")
+ACCOUNT_ITEMS = ("root_mfa", "root_access_keys", "root_credentials", "password_policy", "admin_group", "admin_group_policy")
 USER_ITEMS = ("user", "group_membership", "login_profile", "mfa_device")
 ITEMS = ACCOUNT_ITEMS + USER_ITEMS
+# Items of a setting most accounts leave off (account_baseline_root_credentials 'keep'): a Markdown column only when
+# some account has the item.
+OPTIONAL_COLUMNS = ("root_credentials",)
 ITEM_TITLES = {
     "root_mfa": "root MFA",
     "root_access_keys": "root access keys",
+    "root_credentials": "root credentials",
     "password_policy": "password policy",
     "admin_group": "admin group",
     "admin_group_policy": "admin group policy",
@@ -165,14 +170,17 @@ def _result_items(role, result, check_mode, task, failed=False):
     """The baseline items one result of our modules shows (not root: see root_items)."""
     status = "drift" if check_mode else "changed"
     changed = bool(result.get("changed"))
-    account_level = role in ("group", "password_policy")
+    account_level = role in ("group", "password_policy", "root_credentials")
     if failed or _failed(result):
         user = None if account_level else result.get("user_name") or _loop_name(result)
-        kind = {"group": "admin_group", "password_policy": "password_policy", "user": "user", "mfa": "mfa_device"}[role]
+        kind = {"group": "admin_group", "password_policy": "password_policy", "user": "user", "mfa": "mfa_device",
+                "root_credentials": "root_credentials"}[role]
         return [_item(kind, "failed", user, message=result.get("msg") or "failed", task=task)]
     diff = result.get("diff")
     if isinstance(diff, list):  # some callers wrap diffs in a list
         diff = diff[0] if diff else None
+    if role == "root_credentials":
+        return [root_credentials_item(result, status, changed, task)]
     if role == "password_policy":
         if not changed:
             return [_item("password_policy", "ok", task=task)]
@@ -245,10 +253,44 @@ def _skipped(result):
     return bool(result.get("skipped")) or "skip_reason" in result
 
 
-def root_items(facts, policy="warn", task=None, mfa_type="any"):
-    """The two root items from root_mfa_facts' facts. Neither can be repaired by the baseline: only the
-    root user can enable its MFA (or replace a virtual device with a hardware one, where `mfa_type` is
-    'hardware') or delete its access keys."""
+_CENTRAL = ("Repairable centrally: a real run deletes the root user's credentials (account_baseline_root_credentials "
+            "'remove', sts:AssumeRoot from the management account)")
+_OR_CENTRAL = ("; or, in a member account of an organization with centralized root access, set "
+               "account_baseline_root_credentials to 'remove' to delete the root credentials centrally")
+
+
+def root_credentials_ok(task=None):
+    """The root_credentials item of an account whose root user has no credentials (nothing to remove)."""
+    return _item("root_credentials", "ok", message="root user has no credentials", task=task)
+
+
+def root_credentials_item(result, status, changed, task=None):
+    """The root_credentials item from one iam_root_credentials result."""
+    if result.get("management_account"):
+        return _item("root_credentials", "ok", message="the organization's management account: AssumeRoot works only for member "
+                     "accounts, so its root credentials stay (secure them in the console: hardware MFA)", repairable=False, task=task)
+    if not changed:
+        return _item("root_credentials", "ok", message="root user has no credentials", task=task)
+    deleted = result.get("deleted") or {}
+    what = _describe_credentials(deleted)
+    message = f"would delete centrally: {what}" if status == "drift" else f"deleted centrally: {what}"
+    return _item("root_credentials", status, None, result.get("credentials"), result.get("remaining"), message, task=task)
+
+
+def _describe_credentials(creds):
+    parts = ["the password"] if creds.get("password") else []
+    for kind, one in (("access_keys", "access key"), ("signing_certificates", "signing certificate"), ("mfa_devices", "MFA device")):
+        count = len(creds.get(kind) or [])
+        if count:
+            parts.append(f"{count} {one}{'s' if count > 1 else ''}")
+    return ", ".join(parts) or "nothing"
+
+
+def root_items(facts, policy="warn", task=None, mfa_type="any", central=False):
+    """The two root items from root_mfa_facts' facts. Without `central`, neither can be repaired by the baseline:
+    only the root user can enable its MFA (or replace a virtual device with a hardware one, where `mfa_type` is
+    'hardware') or delete its access keys. With `central` (the baseline deletes root credentials through
+    sts:AssumeRoot), both are repairable: a root user without credentials needs neither MFA nor access keys."""
     findings = [f for f in facts.get("findings", [])
                 if f not in ("root user has access keys", "root user MFA is virtual, not hardware")]
     if not facts.get("mfa_applicable"):
@@ -257,9 +299,9 @@ def root_items(facts, policy="warn", task=None, mfa_type="any"):
         mfa = _item(
             "root_mfa", "drift", None, {"mfa_type": facts.get("mfa_type")}, {"mfa_type": "hardware"},
             "root MFA is virtual, and account_baseline_root_mfa_type is 'hardware' (CIS: hardware MFA for the root user). "
-            "Needs the root user: sign in as root, add a hardware MFA device (a FIDO security key or a hardware TOTP token), "
-            "then remove the virtual one",
-            repairable=False, task=task,
+            + (_CENTRAL if central else "Needs the root user: sign in as root, add a hardware MFA device (a FIDO security key or a "
+               "hardware TOTP token), then remove the virtual one" + _OR_CENTRAL),
+            repairable=central, task=task,
         )
     elif facts.get("mfa_enabled"):
         mfa = _item("root_mfa", "ok", message=f"root MFA {facts.get('mfa_type')}", repairable=False, task=task)
@@ -270,13 +312,14 @@ def root_items(facts, policy="warn", task=None, mfa_type="any"):
             "root_mfa", "drift", None,
             {"mfa_enabled": False, "mfa_type": facts.get("mfa_type"), "password_present": facts.get("password_present")},
             {"mfa_enabled": True},
-            "; ".join(findings) + ". Needs the root user: sign in as root and enable MFA",
-            repairable=False, task=task,
+            "; ".join(findings) + ". " + (_CENTRAL if central else "Needs the root user: sign in as root and enable MFA" + _OR_CENTRAL),
+            repairable=central, task=task,
         )
     if facts.get("access_keys_present"):
         keys = _item(
             "root_access_keys", "drift", None, {"access_keys_present": True}, {"access_keys_present": False},
-            "root user has access keys. Needs the root user: delete them (Security credentials)", repairable=False, task=task,
+            "root user has access keys. " + (_CENTRAL if central else "Needs the root user: delete them (Security credentials)" + _OR_CENTRAL),
+            repairable=central, task=task,
         )
     else:
         keys = _item("root_access_keys", "ok", repairable=False, task=task)
@@ -490,13 +533,15 @@ def render_markdown(report):
     t = report["totals"]
     head = (f"**Drift report** ({report['mode']} mode, {report['generated_at']}): {t['accounts']} accounts, "
             f"{t['ok']} ok, {t['drift']} with drift, {t['failed']} failed.")
-    lines = [head, "", "| account | status | " + " | ".join(ITEM_TITLES[k] for k in ITEMS) + " |",
-             "| --- | --- |" + " --- |" * len(ITEMS)]
+    present = {i["item"] for account in report["accounts"].values() for i in account["items"]}
+    columns = [k for k in ITEMS if k not in OPTIONAL_COLUMNS or k in present]
+    lines = [head, "", "| account | status | " + " | ".join(ITEM_TITLES[k] for k in columns) + " |",
+             "| --- | --- |" + " --- |" * len(columns)]
     errors = []
     for host, account in report["accounts"].items():
         name = host if not account.get("account_id") or account["account_id"] == host else f"{host} ({account['account_id']})"
         status = account["status"]
-        cells = [_cell([i for i in account["items"] if i["item"] == kind]) for kind in ITEMS]
+        cells = [_cell([i for i in account["items"] if i["item"] == kind]) for kind in columns]
         lines.append(f"| {_md(name)} | {'**' + status + '**' if status in ('drift', 'failed', 'unreachable') else status} | "
                      + " | ".join(_md(c) for c in cells) + " |")
         if account.get("error"):

@@ -59,6 +59,15 @@ class Run:
             self._clients[service] = self._client_factory(service, RETRY)
         return self._clients[service]
 
+    def client_as(self, service, keys):
+        """A client for `service` with other credentials (`keys`: access_key, secret_key, session_token: a session this
+        run obtained, such as sts:AssumeRoot's) and this run's other connection settings (endpoint, region, CA
+        bundle); one per service and key."""
+        cache = (service, keys["access_key"])
+        if cache not in self._clients:
+            self._clients[cache] = self._client_factory(service, RETRY, keys)
+        return self._clients[cache]
+
     def warn(self, message):
         self.warnings.append(message)
 
@@ -101,10 +110,19 @@ def failure(error, partial, with_traceback=True):
     return result
 
 
+def _boto3_keys(keys):
+    """boto3's names for a session's keys (none: the module's own connection)."""
+    if not keys:
+        return {}
+    return {"aws_access_key_id": keys["access_key"], "aws_secret_access_key": keys["secret_key"],
+            "aws_session_token": keys.get("session_token"), "profile_name": None}
+
+
 def run_module(logic, **module_kwargs):
     """main() of a module: AnsibleAWSModule over the logic file's argument spec, then execute()."""
     module = AnsibleAWSModule(argument_spec=logic.ARGUMENT_SPEC, supports_check_mode=True, **module_kwargs)
-    run = Run(module.params, module.check_mode, module._diff, lambda service, retry: module.client(service, retry_decorator=retry))
+    run = Run(module.params, module.check_mode, module._diff, lambda service, retry, keys=None: module.client(
+        service, retry_decorator=retry, **_boto3_keys(keys)))
     error = execute(logic, run)
     # AnsibleAWSModule.warn() would make exit_json pass `warnings` to AnsibleModule, which ansible-core 2.19+
     # answers with a deprecation warning; the plain warning API gives the same result without it.

@@ -13,7 +13,8 @@ version_added: 0.2.0
 description:
   - Brings one account to the baseline, in the order of the manual procedure. Connect (STS C(AssumeRole) into
     O(assume_role_arn), with M(accountguard.aws.account_session)); read the root user (M(accountguard.aws.root_mfa_facts))
-    and, with O(root_mfa=require), stop when root has credentials but no MFA; the admin group with its policies
+    and, with O(root_credentials=remove), delete its credentials centrally (M(accountguard.aws.iam_root_credentials));
+    with O(root_mfa=require), stop when root has credentials but no MFA; the admin group with its policies
     (M(accountguard.aws.iam_admin_group)); the account password policy (M(accountguard.aws.iam_password_policy), with
     O(password_policy)); each admin user with console access and a password to change at first sign-in
     (M(accountguard.aws.iam_admin_user)); each user's virtual MFA device (M(accountguard.aws.iam_virtual_mfa)).
@@ -58,6 +59,30 @@ options:
     type: str
     choices: [any, hardware]
     default: any
+    version_added: 0.2.0
+  root_credentials:
+    description:
+      - What to do with the root user's credentials (password, access keys, signing certificates, MFA devices).
+      - With V(keep), they are only read and reported. Only the root user can secure them.
+      - With V(remove), a member account whose root user has credentials gets them deleted centrally by
+        M(accountguard.aws.iam_root_credentials). The root user is then read again, and has no credentials.
+        The C(sts:AssumeRoot) call uses the operator's connection (the connection options of this task), which must be
+        the organization's management account or IAM's delegated administrator. It does not use the account's role
+        (O(assume_role_arn)), which cannot call AssumeRoot. O(root_access_role_arn) can name a role to assume
+        first. The organization needs the feature V(RootCredentialsManagement) (M(accountguard.aws.iam_root_access)).
+        The organization's management account itself keeps its root credentials, which only its root user can secure.
+      - In check mode, V(remove) lists what a real run would delete, through the read-only task policy, and the root
+        items of the summary and drift report are repairable.
+    type: str
+    choices: [keep, remove]
+    default: keep
+    version_added: 0.2.0
+  root_access_role_arn:
+    description:
+      - With O(root_credentials=remove), a role to assume from the operator's connection for C(sts:AssumeRoot), for
+        example in the account that is IAM's delegated administrator. Unset, the operator's connection calls AssumeRoot
+        itself.
+    type: str
     version_added: 0.2.0
   password_policy:
     description:

@@ -114,7 +114,9 @@ def _configured_region(profile):
 def _client_factory(module_name, params):
     """The runner's client factory for the worker: amazon.aws's connection rules over the module's params."""
 
-    def create(service, retry):
+    def create(service, retry, keys=None):
+        if keys:  # a session the run obtained (sts:AssumeRoot): its keys replace the connection's credentials
+            return _client_factory(module_name, dict(params, profile=None, **keys))(service, retry)
         region = params.get("region") or _configured_region(params.get("profile") or None)
         try:
             # The region is resolved here from the shared session: amazon.aws would build a boto3 Session for it.

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Internal use only: the baseline of one account in one task (accountguard.aws.baseline).
 
-The manual procedure, top to bottom: check the input, connect (AssumeRole), read the root user, the admin
+The manual procedure, top to bottom: check the input, connect (AssumeRole), read the root user (and, where the
+baseline removes them, delete its credentials centrally through sts:AssumeRoot from the management account), the admin
 group with its policies (whose unknown policies are found before the account's first write), the account
 password policy, the admin users with console access, their virtual MFA devices, the summary. Each step is a
 run of the collection's own module for it, through that module's action plugin (run_step): the same
@@ -27,6 +28,7 @@ from ansible_collections.accountguard.aws.plugins.module_utils import _admin_use
 from ansible_collections.accountguard.aws.plugins.module_utils import _baseline
 from ansible_collections.accountguard.aws.plugins.module_utils import _mfa
 from ansible_collections.accountguard.aws.plugins.module_utils import _password_policy
+from ansible_collections.accountguard.aws.plugins.module_utils import _session
 from ansible_collections.accountguard.aws.plugins.module_utils._catalog import fqcn
 from ansible_collections.accountguard.aws.plugins.module_utils._common import AccountGuardError
 from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFile
@@ -55,6 +57,9 @@ class Procedure:
         self.task_vars = task_vars
         self.params = params
         self.connection = dict(connection)
+        # The operator's connection (the management account's, from which the account's role is assumed): the one
+        # sts:AssumeRoot needs, unless root_access_role_arn names another.
+        self.base_connection = dict(connection)
         self.host = host
         self.check_mode = bool(action._task.check_mode)
         self.account_id = params.get("account_id")
@@ -82,6 +87,8 @@ class Procedure:
             self.connect()
         self.read_root()
         self.check_secrets(users)
+        self.root_credentials()
+        self.require_root_mfa()
         self.admin_group()
         self.password_policy()
         self.admin_users(users)
@@ -89,6 +96,8 @@ class Procedure:
 
     def check_input(self, users):
         """Every step's input as its module checks it, before the first AWS call: bad input changes nothing."""
+        if self.params.get("root_access_role_arn"):
+            self._checked("root_credentials", _session, {"role_arn": self.params["root_access_role_arn"]}, None)
         if self.params.get("password_policy") is not None:
             self._checked("password_policy", _password_policy, self.params["password_policy"], None)
         self._checked("group", _admin_group, self.group_args(), None)
@@ -150,6 +159,35 @@ class Procedure:
         self.fail_if_failed("root", [result])
         self.root = result["root_mfa"]
         self.account_id = self.root.get("account_id") or self.account_id
+
+    def root_credentials(self):
+        """With root_credentials 'remove', a root user that has credentials gets them deleted centrally: sts:AssumeRoot
+        from the operator's connection (the management account, or the role root_access_role_arn names), never from
+        the account's own role, which cannot call it. Then the root user is read again."""
+        if self.params["root_credentials"] != "remove" or not self.root.get("credentials_present"):
+            return
+        connection = self.base_connection
+        arn = self.params.get("root_access_role_arn")
+        if arn:
+            session = self.step("root_credentials", "account_session", {
+                "role_arn": arn, "role_session_name": self.params["assume_role_session_name"], "duration_seconds": 900,
+            }, connection=connection)
+            if session.get("failed"):
+                raise Stop(f"{self.prefix()}: {_baseline.STEPS['root_credentials']}: cannot assume {arn} (root_access_role_arn): "
+                           f"{session.get('msg') or 'no reason given'}. Nothing was changed in this account.")
+            connection = dict(session["connection"])
+        result = self.step("root_credentials", "iam_root_credentials",
+                           {"account_id": self.account_id, "skip_management_account": True}, connection=connection)
+        self.fail_if_failed("root_credentials", [result])
+        if result.get("changed") and not self.check_mode:
+            self.read_root()
+
+    def require_root_mfa(self):
+        """root_mfa 'require' stops an account whose root user has credentials and no MFA, unless a real run removes
+        them centrally (in check mode: would remove them)."""
+        if self.check_mode and _baseline.central_repair(self.params, self.steps) and any(
+                s["step"] == "root_credentials" and s["result"].get("changed") for s in self.steps):
+            return
         required = _baseline.root_mfa_required_failure(self.root, self.params["root_mfa"])
         if required:
             raise Stop(f"{self.prefix()}: {required}")
@@ -229,11 +267,11 @@ class Procedure:
 
     # ---- running a step ------------------------------------------------------------------------
 
-    def step(self, key, module, args, user=None):
-        """One run of `module` with the step's arguments and the account's connection; the result as that
-        module's task would return it, recorded (without anything secret) for the report."""
+    def step(self, key, module, args, user=None, connection=None):
+        """One run of `module` with the step's arguments and the account's connection (or `connection`); the result as
+        that module's task would return it, recorded (without anything secret) for the report."""
         try:
-            result = self._action(module).run_step({**self.connection, **args}, self.task_vars)
+            result = self._action(module).run_step({**(self.connection if connection is None else connection), **args}, self.task_vars)
         except AnsibleError as e:
             result = {"failed": True, "changed": False, "msg": e.message}
         self.warnings += [w if isinstance(w, str) else str(w) for w in result.get("warnings") or []]

@@ -346,3 +346,103 @@ def test_root_access_keys_make_the_summary_say_drift_like_the_report():
     summary = finish(run)["summary"]
     assert summary["status"] == "drift" and summary["drift"] == ["root access keys (needs the root user)"]
     assert summary["root_mfa"]["status"] == "ok"  # root MFA itself is fine: the keys are the other item
+
+
+# ---- root credentials removed centrally (root_credentials: remove) ----------------------------------------------
+
+NO_CREDENTIALS = dict(ROOT, mfa_enabled=False, mfa_type="none", mfa_applicable=False, credentials_present=False, findings=[])
+DELETED = {"password": True, "access_keys": [], "signing_certificates": [], "mfa_devices": []}
+
+
+def removal(changed=True, **extra):
+    return lambda a: dict({"changed": changed, "account_id": a["account_id"], "management_account": False,
+                           "credentials": DELETED, "deleted": DELETED if changed else {}, "remaining": {}}, **extra)
+
+
+def root_reads(*facts):
+    """root_mfa_facts answering `facts` in turn (the read before the removal, then the one after)."""
+    left = list(facts)
+    return lambda a: {"changed": False, "root_mfa": left.pop(0) if len(left) > 1 else left[0]}
+
+
+def test_keep_never_runs_the_removal():
+    run, steps = procedure(script=answers(root_mfa_facts=root_reads(ROOT_NO_MFA)))
+    result = finish(run)
+    assert "iam_root_credentials" not in modules(steps)
+    assert result["summary"]["root_credentials"] == {"policy": "keep", "deleted": None}
+    root_mfa = next(i for i in result["summary"]["items"] if i["item"] == "root_mfa")
+    assert root_mfa["repairable"] is False and "account_baseline_root_credentials to 'remove'" in root_mfa["message"]
+
+
+def test_remove_deletes_with_the_operators_connection_then_reads_root_again():
+    run, steps = procedure(root_credentials="remove",
+                           script=answers(root_mfa_facts=root_reads(ROOT_NO_MFA, NO_CREDENTIALS), iam_root_credentials=removal()))
+    result = finish(run)
+    assert modules(steps)[:4] == ["account_session", "root_mfa_facts", "iam_root_credentials", "root_mfa_facts"]
+    args = dict(steps.runs)["iam_root_credentials"]
+    # AssumeRoot needs the management side: the operator's connection, never the account's session.
+    assert args["profile"] == "operator" and "access_key" not in args
+    assert args["account_id"] == ACCOUNT and args["skip_management_account"] is True
+    assert result["summary"]["root_mfa"]["credentials_present"] is False
+    items = {i["item"]: i for i in result["summary"]["items"]}
+    assert items["root_credentials"]["status"] == "changed" and items["root_mfa"]["status"] == "ok"
+    assert result["summary"]["root_credentials"] == {"policy": "remove", "deleted": DELETED}
+
+
+def test_remove_in_check_mode_is_drift_repairable_centrally_and_does_not_stop_require():
+    run, steps = procedure(root_credentials="remove", root_mfa="require", check_mode=True,
+                           script=answers(root_mfa_facts=root_reads(ROOT_NO_MFA), iam_root_credentials=removal()))
+    result = finish(run)
+    assert "failed" not in result
+    assert modules(steps).count("root_mfa_facts") == 1  # nothing was deleted, nothing to read again
+    items = {i["item"]: i for i in result["summary"]["items"]}
+    assert items["root_mfa"]["status"] == "drift" and items["root_mfa"]["repairable"] is True
+    assert items["root_credentials"]["status"] == "drift" and items["root_credentials"]["message"] == "would delete centrally: the password"
+    assert "root MFA (repairable centrally)" in result["summary"]["drift"]
+
+
+def test_remove_through_a_role_of_the_delegated_administrator():
+    arn = "arn:aws:iam::210000000009:role/RootAccess"
+    run, steps = procedure(root_credentials="remove", root_access_role_arn=arn,
+                           script=answers(root_mfa_facts=root_reads(ROOT_NO_MFA, NO_CREDENTIALS), iam_root_credentials=removal()))
+    finish(run)
+    sessions = [a for m, a in steps.runs if m == "account_session"]
+    assert [s["role_arn"] for s in sessions] == [f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole", arn]
+    assert sessions[1]["profile"] == "operator"
+    assert dict(steps.runs)["iam_root_credentials"]["access_key"] == "ASIASESSION"
+
+
+def test_remove_skips_a_root_without_credentials_and_reports_it_ok():
+    run, steps = procedure(root_credentials="remove", script=answers(root_mfa_facts=root_reads(NO_CREDENTIALS)))
+    result = finish(run)
+    assert "iam_root_credentials" not in modules(steps)
+    item = next(i for i in result["summary"]["items"] if i["item"] == "root_credentials")
+    assert item["status"] == "ok" and item["message"] == "root user has no credentials"
+
+
+def test_the_management_account_keeps_its_root_and_needs_its_root_user():
+    run, steps = procedure(root_credentials="remove", script=answers(
+        root_mfa_facts=root_reads(ROOT_NO_MFA),
+        iam_root_credentials=lambda a: {"changed": False, "account_id": a["account_id"], "management_account": True}))
+    result = finish(run)
+    assert "failed" not in result
+    items = {i["item"]: i for i in result["summary"]["items"]}
+    assert items["root_mfa"]["status"] == "drift" and items["root_mfa"]["repairable"] is False
+    assert "management account" in items["root_credentials"]["message"]
+
+
+def test_a_failed_removal_stops_the_account_naming_the_step():
+    run, steps = procedure(root_credentials="remove", script=answers(
+        root_mfa_facts=root_reads(ROOT_NO_MFA),
+        iam_root_credentials=lambda a: {"failed": True, "msg": f"account {a['account_id']}: centralized root access is not enabled"}))
+    result = finish(run)
+    assert result["failed"] is True
+    assert result["msg"] == (f"account prod ({ACCOUNT}): {_baseline.STEPS['root_credentials']}: account {ACCOUNT}: centralized root "
+                             "access is not enabled")
+    assert "iam_admin_group" not in modules(steps)
+
+
+def test_a_bad_root_access_role_stops_before_any_call():
+    run, steps = procedure(root_credentials="remove", root_access_role_arn="not-an-arn")
+    result = finish(run)
+    assert result["failed"] is True and "is not the ARN of an IAM role" in result["msg"] and steps.runs == []
