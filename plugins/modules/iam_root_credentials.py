@@ -74,7 +74,8 @@ notes:
     C(iam:ListOrganizationsFeatures) is read to tell whether the feature is off. The root session itself needs nothing
     more, because its task policy grants what it does.
   - >-
-    AWS calls per run. Reads are DescribeOrganization, GetCallerIdentity, DescribeAccount (from the management account), AssumeRoot, GetLoginProfile, ListAccessKeys,
+    AWS calls per run. Reads are DescribeOrganization, GetCallerIdentity, DescribeAccount (from the management account),
+    AssumeRoot, GetLoginProfile, ListAccessKeys,
     ListSigningCertificates and ListMFADevices. Deleting adds one call per credential (DeleteLoginProfile,
     DeleteAccessKey, DeleteSigningCertificate, DeactivateMFADevice, then DeleteVirtualMFADevice for a virtual device).
   - >-
