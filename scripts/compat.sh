@@ -27,16 +27,30 @@ python312() {
 venv_for() {
   local v=$1 dir=.cache/compat/$1 pin key
   pin=$(awk -v v="$v" '$1 == v {print $2}' "$CORES")
+  bundle=$(awk -v v="$v" '$1 == v {print $3}' "$CORES")
   [[ -n $pin ]] || { echo "compat: $CORES has no line for ansible-core $v (meta/runtime.yml claims it)" >&2; return 1; }
-  key="$pin $(sha256sum "$REQS" | cut -c1-16) $("$PY" --version 2>&1)"
+  key="$pin $bundle $(sha256sum "$REQS" | cut -c1-16) $("$PY" --version 2>&1)"
   if [[ -x $dir/bin/ansible-playbook && "$(cat "$dir/.key" 2>/dev/null)" == "$key" ]]; then
-    echo "compat $v: venv $dir is up to date ($pin)"
+    echo "compat $v: venv $dir is up to date ($pin${bundle:+, amazon.aws from $bundle})"
     return 0
   fi
   echo "compat $v: building venv $dir ($pin, $("$PY" --version 2>&1))"
   rm -rf "$dir" && "$PY" -m venv "$dir" || return 1
   "$dir/bin/python" -m pip install --quiet --disable-pip-version-check "$pin" -r "$REQS" 2>&1 | grep -v "is ignored"
   "$dir/bin/python" -c 'import ansible, boto3, pytest' || { echo "compat $v: package install failed" >&2; return 1; }
+  if [[ -n $bundle ]]; then
+    # Only amazon.aws out of the bundle's wheel (as bootstrap.sh does), into a collections root of this venv.
+    echo "compat $v: amazon.aws from the $bundle package"
+    mkdir -p .cache/wheels "$dir/collections/ansible_collections/accountguard"
+    python -m pip download --quiet --disable-pip-version-check --no-deps -d .cache/wheels "$bundle" 2>&1 | grep -v "is ignored"
+    python - "$dir/collections" ".cache/wheels/${bundle/==/-}-py3-none-any.whl" <<'PY' || return 1
+import json, sys, zipfile
+with zipfile.ZipFile(sys.argv[2]) as z:
+    z.extractall(sys.argv[1], members=[n for n in z.namelist() if n.startswith("ansible_collections/amazon/aws/")])
+    print("compat: amazon.aws", json.loads(z.read("ansible_collections/amazon/aws/MANIFEST.json"))["collection_info"]["version"])
+PY
+    ln -sfn "$PWD" "$dir/collections/ansible_collections/accountguard/aws"
+  fi
   echo "$key" >"$dir/.key"
 }
 
@@ -58,11 +72,13 @@ for v in "${versions[@]}"; do
   start=$SECONDS
   venv_for "$v" || { failed+=("$v (venv)"); continue; }
   bin=$PWD/.cache/compat/$v/bin
-  echo "compat $v: $("$bin/ansible" --version | sed -n 1p), amazon.aws from $ANSIBLE_COLLECTIONS_PATH"
+  collections=$ANSIBLE_COLLECTIONS_PATH
+  [[ -d .cache/compat/$v/collections ]] && collections=$PWD/.cache/compat/$v/collections
+  echo "compat $v: $("$bin/ansible" --version | sed -n 1p), amazon.aws $(ANSIBLE_COLLECTIONS_PATH=$collections "$bin/ansible-galaxy" collection list amazon.aws 2>/dev/null | awk '$1 == "amazon.aws" {print $2}') from $collections"
   echo "compat $v: unit tests with this core's string types: ${UNIT_TESTS[*]}"
   "$bin/python" -m pytest -p no:cacheprovider -q "${UNIT_TESTS[@]}" || failed+=("$v (unit)")
   echo "compat $v: the integration tests above, with $bin/ansible-playbook"
-  ACCOUNTGUARD_TEST_ANSIBLE_BIN=$bin python -m pytest -p localaws.pytest_plugin -p no:cacheprovider -q "${tests[@]}" \
+  ACCOUNTGUARD_TEST_ANSIBLE_BIN=$bin ACCOUNTGUARD_TEST_COLLECTIONS_PATH=$collections python -m pytest -p localaws.pytest_plugin -p no:cacheprovider -q "${tests[@]}" \
     || failed+=("$v (integration)")
   echo "compat $v: done in $((SECONDS - start)) s"
 done

@@ -26,6 +26,8 @@ TARGETS = Path(__file__).resolve().parent / "targets"
 # another venv whose bin folder ACCOUNTGUARD_TEST_ANSIBLE_BIN names (the compatibility stage's older ansible-core).
 ANSIBLE_BIN = Path(os.environ.get("ACCOUNTGUARD_TEST_ANSIBLE_BIN") or Path(sys.executable).parent)
 ANSIBLE_PYTHON = str(ANSIBLE_BIN / "python") if os.environ.get("ACCOUNTGUARD_TEST_ANSIBLE_BIN") else sys.executable
+# Their collections root (amazon.aws and this collection): the project's, or the one ACCOUNTGUARD_TEST_COLLECTIONS_PATH names.
+COLLECTIONS_PATH = os.environ.get("ACCOUNTGUARD_TEST_COLLECTIONS_PATH") or str(ROOT / ".cache" / "collections")
 
 
 class PlaybookRunner:
@@ -41,7 +43,7 @@ class PlaybookRunner:
     def env(self):
         env = dict(os.environ)
         env.update(
-            ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"),
+            ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH,
             ANSIBLE_LOG_PATH=str(self.log_path),
             ANSIBLE_NOCOLOR="1",
             ANSIBLE_FORCE_COLOR="0",

@@ -73,7 +73,7 @@ def plain(value):
 def test_this_cores_values_are_what_safe_dump_refuses():
     # The premise of the fix, on the core under test: some of these values are not plain, and safe_dump fails on them.
     values = task_values()
-    assert any(type(v) is not str for v in values.values() if isinstance(v, str)), CORE_VERSION
+    assert any(v.__class__ is not str for v in values.values() if isinstance(v, str)), CORE_VERSION
     with pytest.raises(yaml.representer.RepresenterError):
         yaml.safe_dump(dict(values))
 
