@@ -7,6 +7,7 @@
 # picks them from the collection's catalog), each both ways (worker and module process).
 # Usage: scripts/compat.sh [minor ...]   (default: every claimed minor version)
 set -uo pipefail
+# shellcheck source=scripts/env.sh
 source "$(dirname "$0")/env.sh"
 : "${LOCALAWS_URL:?the compatibility stage needs the local AWS: set LOCALAWS_URL (scripts/test.sh does)}"
 REQS=tests/compat/requirements.txt
