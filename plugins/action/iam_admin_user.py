@@ -35,6 +35,9 @@ class ActionModule(SecretActionBase):
         except OSError as e:
             result.update(failed=True, msg=f"User {args.get('name')} was removed, but its secrets file {path} could not be deleted: {e.strerror}")
 
+    def _not_stored(self, result):
+        return "The generated password was not used: no login profile was created with it; the next run creates one with a new password."
+
     def _on_pending(self, pending, result, secret, stored):
         if pending != "store_password":
             raise AnsibleActionFail(f"iam_admin_user is waiting for '{pending}', which this action plugin does not know")

@@ -40,6 +40,10 @@ class ActionModule(SecretActionBase):
             return {k: v for k, v in before.items() if k not in ("seed", "serial_number", "otpauth_uri")}
         return before
 
+    def _not_stored(self, result):
+        return (f"The virtual MFA device {result.get('serial_number')} was created but not enabled, and its seed was not "
+                "kept: the next run replaces that unassigned device with a new one.")
+
     def _on_pending(self, pending, result, secret, stored):
         serial = result.get("serial_number")
         if pending == "store_seed":

@@ -41,9 +41,13 @@ requirements:
     or with C(ANSIBLE_CALLBACKS_ENABLED=accountguard.aws.drift_report) in the environment.
 options:
   output_dir:
-    description: The folder of the report files; created if needed. A relative path is relative to the current folder.
+    description:
+      - The folder of the report files; created if needed. A relative path is relative to the current folder.
+      - When not given, C(drift-report) in the job's artifacts folder under ansible-runner, and so under AWX and
+        Automation Platform (the folder C(<private_data_dir>/artifacts/<ident>) that ansible-runner gives the run in
+        the environment variable C(AWX_ISOLATED_DATA_DIR)), so each job keeps its own report; elsewhere C(drift-report)
+        in the current folder.
     type: path
-    default: drift-report
     env:
       - name: ACCOUNTGUARD_DRIFT_REPORT_DIR
     ini:
@@ -99,6 +103,20 @@ from ansible import context
 from ansible.plugins.callback import CallbackBase
 
 from ansible_collections.accountguard.aws.plugins.module_utils import _drift
+
+
+# The folder ansible-runner (and so AWX and Automation Platform) gives each run for its artifacts
+# (<private_data_dir>/artifacts/<ident>, or /runner/artifacts/<ident> inside an execution environment).
+RUNNER_ARTIFACTS_ENV = "AWX_ISOLATED_DATA_DIR"
+DEFAULT_FOLDER = "drift-report"
+
+
+def report_folder(output_dir, environ):
+    """The report's folder: the one given, else drift-report in the run's artifacts folder, else in the current one."""
+    if output_dir:
+        return output_dir
+    artifacts = environ.get(RUNNER_ARTIFACTS_ENV)
+    return os.path.join(artifacts, DEFAULT_FOLDER) if artifacts else DEFAULT_FOLDER
 
 
 class CallbackModule(CallbackBase):
@@ -217,7 +235,7 @@ class CallbackModule(CallbackBase):
         modes = self._modes or {"check" if context.CLIARGS.get("check") else "apply"}
         mode = next(iter(modes)) if len(modes) == 1 else "mixed"
         report = _drift.build_report(entries, mode, self._playbooks)
-        directory = os.path.abspath(os.path.expanduser(self.get_option("output_dir")))
+        directory = os.path.abspath(os.path.expanduser(report_folder(self.get_option("output_dir"), os.environ)))
         try:
             paths = _drift.write_report(report, directory, self.get_option("name"), self.get_option("formats"))
         except OSError as e:

@@ -62,6 +62,10 @@ class SecretActionBase(AWSActionBase):
         """What the file must hold when the module could not apply the secret it was given: as it was before."""
         return before
 
+    def _not_stored(self, result):
+        """What a run that could not store the secret it obtained left in AWS, and what the next run does with it."""
+        return "The secret was not used; the next run starts again from what AWS holds."
+
     def _finish(self, args, result):
         """Last words on the result of the whole conversation (it may still fail it)."""
 
@@ -117,6 +121,7 @@ class SecretActionBase(AWSActionBase):
         rounds = 0
         while result.get("pending") and not result.get("failed") and rounds < MAX_ROUNDS:
             rounds += 1
+            to_store = None
             try:
                 secret = recipient.open(result["sealed_secret"]) if result.get("sealed_secret") and recipient else None
                 to_store, next_args = self._on_pending(result["pending"], result, secret, stored)
@@ -126,8 +131,13 @@ class SecretActionBase(AWSActionBase):
                     result.setdefault("secrets_stored", [])
                     result["secrets_stored"] = sorted(set(result["secrets_stored"]) | set(k for k in to_store if k in ("password", "seed")))
             except (SealError, SecretsFileError, AnsibleActionFail) as e:
+                msg = getattr(e, "message", None) or str(e)
+                if result.get("account_id"):
+                    msg = f"Account {result['account_id']}, {self._label(args)}: {msg}"
+                if to_store:
+                    msg = f"{msg} {self._not_stored(result)}"
                 self._strip(result)
-                result.update(failed=True, msg=getattr(e, "message", None) or str(e))
+                result.update(failed=True, msg=msg)
                 return result
             follow = self._run_aws({**args, **next_args}, task_vars, secrets=[k for k in SECRET_ARGS if k in next_args])
             result = self._merge(result, follow)

@@ -16,6 +16,7 @@ import os
 import socket
 import tempfile
 import time
+from collections.abc import Mapping
 
 import yaml
 
@@ -30,13 +31,25 @@ from ansible.parsing.vault import is_encrypted
 from ansible.parsing.vault import match_encrypt_secret
 
 
-def _plain(values):
-    """Plain str keys and values: yaml.safe_dump refuses str subclasses (Ansible's tagged strings, and before
-    ansible-core 2.19 its unsafe strings, whose own str() returns themselves; str.__str__ gives a plain copy)."""
-    def plain(value):
-        return str.__str__(value) if isinstance(value, str) else value
+def _plain(value):
+    """A copy of `value` in the plain types yaml.safe_dump represents (str, int, float, bool, None, list, dict).
 
-    return {plain(key): plain(value) for key, value in values.items()}
+    safe_dump refuses subclasses ("cannot represent an object"): Ansible's tagged values (2.19 and later) and,
+    before 2.19, AnsibleUnicode and AnsibleUnsafeText, whose own str() returns themselves (str.__str__ gives a
+    plain copy). Raises TypeError, naming only the type, for anything else."""
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, Mapping):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    raise TypeError(type(value).__name__)
 
 
 class SecretsFileError(AnsibleError):
@@ -246,21 +259,26 @@ class SecretsFile:
         """Encrypt and write atomically with mode 0600 (the folder is created 0700)."""
         self.check_writable()
         vault_id, secret = self._encrypt_secret()
-        text = yaml.safe_dump(_plain(values), default_flow_style=False, sort_keys=False)
+        text = yaml.safe_dump(self._plain_values(values), default_flow_style=False, sort_keys=False)
         blob = VaultLib(self._secrets).encrypt(to_bytes(text), secret, vault_id)
         folder = self.folder
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        except OSError as e:
+            raise SecretsFileError(f"Cannot write the secrets file {self.path} of {self.label}: {e.strerror}. Nothing was stored.") from None
         try:
             with os.fdopen(fd, "wb") as handle:  # mkstemp creates it 0600
                 handle.write(blob)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
-        except BaseException:
+        except BaseException as e:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
+            if isinstance(e, OSError):
+                raise SecretsFileError(f"Cannot write the secrets file {self.path} of {self.label}: {e.strerror}. Nothing was stored.") from None
             raise
         try:
             dir_fd = os.open(folder, os.O_RDONLY)
@@ -270,3 +288,16 @@ class SecretsFile:
                 os.close(dir_fd)
         except OSError:
             pass
+
+    def _plain_values(self, values):
+        """The mapping to dump, in plain types; a value that is none of them fails naming its key, never the value."""
+        plain = {}
+        for key, value in values.items():
+            try:
+                plain[_plain(key)] = _plain(value)
+            except TypeError as e:
+                raise SecretsFileError(
+                    f"The secrets of {self.label} cannot be stored in {self.path}: the value of '{_plain(key) if isinstance(key, str) else '?'}' "
+                    f"is a {e}, not text, a number, a list or a mapping. Nothing was stored."
+                ) from None
+        return plain

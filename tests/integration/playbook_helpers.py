@@ -22,6 +22,12 @@ from ansible.parsing.vault import VaultSecret
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGETS = Path(__file__).resolve().parent / "targets"
+# The ansible-* commands the tests run, and the Python of the modules they start: this venv's, or those of
+# another venv whose bin folder ACCOUNTGUARD_TEST_ANSIBLE_BIN names (the compatibility stage's older ansible-core).
+ANSIBLE_BIN = Path(os.environ.get("ACCOUNTGUARD_TEST_ANSIBLE_BIN") or Path(sys.executable).parent)
+ANSIBLE_PYTHON = str(ANSIBLE_BIN / "python") if os.environ.get("ACCOUNTGUARD_TEST_ANSIBLE_BIN") else sys.executable
+# Their collections root (amazon.aws and this collection): the project's, or the one ACCOUNTGUARD_TEST_COLLECTIONS_PATH names.
+COLLECTIONS_PATH = os.environ.get("ACCOUNTGUARD_TEST_COLLECTIONS_PATH") or str(ROOT / ".cache" / "collections")
 
 
 class PlaybookRunner:
@@ -37,18 +43,18 @@ class PlaybookRunner:
     def env(self):
         env = dict(os.environ)
         env.update(
-            ANSIBLE_COLLECTIONS_PATH=str(ROOT / ".cache" / "collections"),
+            ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH,
             ANSIBLE_LOG_PATH=str(self.log_path),
             ANSIBLE_NOCOLOR="1",
             ANSIBLE_FORCE_COLOR="0",
             ANSIBLE_RETRY_FILES_ENABLED="0",
             ANSIBLE_LOCALHOST_WARNING="0",
             ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
-            ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+            ANSIBLE_PYTHON_INTERPRETER=ANSIBLE_PYTHON,
             AWS_ACCESS_KEY_ID="testing",
             AWS_SECRET_ACCESS_KEY="testing",
             AWS_DEFAULT_REGION="us-east-1",
-            PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+            PATH=f"{ANSIBLE_BIN}{os.pathsep}{env.get('PATH', '')}",
         )
         for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "ACCOUNTGUARD_AWS_MODULE_PROCESS"):
             env.pop(key, None)
@@ -59,7 +65,7 @@ class PlaybookRunner:
     def command(self, playbook, *args, vault=True, extra_vars=None, inventory="localhost,"):
         """The ansible-playbook command line: a target by name, or any playbook by absolute path."""
         cmd = [
-            str(Path(sys.executable).parent / "ansible-playbook"),
+            str(ANSIBLE_BIN / "ansible-playbook"),
             str(TARGETS / playbook),
             "-i", str(inventory),
             "-e", f"localaws_url={self.aws.url}",

@@ -171,8 +171,9 @@ class ReportingRunner(PlaybookRunner):
 
 
 @pytest.fixture
-def playbook(aws, tmp_path):
-    return ReportingRunner(aws, tmp_path)
+def playbook(aws, tmp_path, request):
+    params = getattr(request.node, "callspec", None)
+    return ReportingRunner(aws, tmp_path, module_process=bool(params) and params.params.get("way") == "module")
 
 
 def baseline(playbook, inventory, report_dir, *args, name=None, check=False, vault=True):
@@ -272,6 +273,23 @@ def merge(playbook, src, dest):
 
 
 # ---- the tests -----------------------------------------------------------------------------------
+
+def test_one_account_applied_then_scanned_clean(playbook, aws, tmp_path, way):
+    # The baseline's apply and drift scan of one account, with its report: the short round the compatibility stage
+    # (scripts/compat.sh) runs on every claimed ansible-core, both ways.
+    host, account = "acct-one", "220000000099"
+    aws.control.set_root(account, mfa="virtual")
+    inventory = write_inventory(tmp_path, {host: account})
+    applied = baseline(playbook, inventory, tmp_path / "apply")[1]
+    assert applied["mode"] == "apply" and applied["clean"] is True
+    assert applied["totals"]["items_changed"] > 0 and items_with(applied, "drift") == set()
+    assert device_serials(aws.client("iam", account_id=account), "Assigned") == [mfa_serial(account)]
+    aws.control.clear_requests()
+    clean = scan(playbook, inventory, tmp_path / "scan")[1]
+    assert clean["mode"] == "check"
+    assert_clean(clean, {host: account})
+    assert aws.control.mutating_requests() == []
+
 
 def test_drift_report_lists_exactly_the_drift_then_is_clean_after_repair(playbook, aws, tmp_path):
     reports = tmp_path / "reports"

@@ -463,6 +463,31 @@ def test_default_files(make_callback, tmp_path, monkeypatch):
     assert "(clean)" in display.lines[0]
 
 
+@pytest.mark.parametrize("given", [False, True], ids=["default", "given"])
+def test_under_ansible_runner_the_report_goes_to_the_jobs_artifacts_unless_a_folder_is_given(make_callback, tmp_path, monkeypatch, given):
+    # ansible-runner (and so AWX) exports each job's own artifacts folder as AWX_ISOLATED_DATA_DIR.
+    monkeypatch.chdir(tmp_path)
+    artifacts = tmp_path / "private" / "artifacts" / "job-7"
+    monkeypatch.setenv("AWX_ISOLATED_DATA_DIR", str(artifacts))
+    folder = tmp_path / "given" if given else artifacts / "drift-report"
+    callback, display = make_callback(output_dir=str(tmp_path / "given") if given else None)
+    baseline(Run(callback, str(folder)), "prod", PROD, True)
+    callback.v2_playbook_on_stats(Stats(["prod"]))
+    assert sorted(os.listdir(folder)) == ["drift-report.json", "drift-report.md", "drift-report.xml"]
+    assert str(folder) in display.lines[0]
+    assert not (tmp_path / "drift-report").exists()
+    assert (artifacts / "drift-report").exists() is not given
+
+
+def test_without_ansible_runner_the_default_folder_is_the_current_one(make_callback, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AWX_ISOLATED_DATA_DIR", raising=False)
+    callback = make_callback(output_dir=None)[0]
+    baseline(Run(callback, "drift-report"), "prod", PROD, True)
+    callback.v2_playbook_on_stats(Stats(["prod"]))
+    assert (tmp_path / "drift-report" / "drift-report.json").exists()
+
+
 def test_unwritable_output_dir_is_a_warning(make_callback, tmp_path):
     (tmp_path / "file").write_text("not a folder", encoding="utf-8")
     callback, display = make_callback(output_dir=str(tmp_path / "file" / "report"))
