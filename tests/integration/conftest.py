@@ -2,6 +2,8 @@
 
 import pytest
 
+from root_access_helpers import client
+
 from playbook_helpers import PlaybookRunner
 
 
@@ -18,3 +20,13 @@ def playbook(aws, tmp_path, request):
     params = getattr(request.node, "callspec", None)
     way = params.params.get("way", "worker") if params else "worker"
     return PlaybookRunner(aws, tmp_path, module_process=way == "module")
+
+
+@pytest.fixture
+def org(aws):
+    """An organization of the management account with two member accounts: {"id", "members"}."""
+    organizations = client(aws, "organizations")
+    org_id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    members = [organizations.create_account(AccountName=f"member{i}", Email=f"member{i}@example.com")["CreateAccountStatus"]["AccountId"]
+               for i in (1, 2)]
+    return {"id": org_id, "members": members}

@@ -1,11 +1,13 @@
-"""iam_root_access and iam_root_credentials against the local AWS, through ansible-playbook: the four steps of each,
+"""iam_root_credentials against the local AWS, through ansible-playbook: the four steps,
 root states before and after for each kind of credential (checked with boto3 in the member account), and the errors."""
 
-import boto3
 import pytest
 
 from playbook_helpers import four_steps
 from playbook_helpers import recap
+from root_access_helpers import client
+from root_access_helpers import enable_root_access
+from root_access_helpers import member_keys
 
 # Every test here runs both ways: in the controller's worker and as module processes.
 pytestmark = pytest.mark.usefixtures("way")
@@ -22,36 +24,6 @@ KINDS = {
     "virtual_mfa": ({"password": False, "mfa": "virtual"}, "mfa_devices"),
     "hardware_mfa": ({"password": False, "mfa": "hardware"}, "mfa_devices"),
 }
-
-
-def client(aws, service, **keys):
-    """An independent client (plain boto3), with the management account's key unless `keys` say otherwise."""
-    keys = keys or {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "verifier-secret-key"}
-    return boto3.client(service, endpoint_url=aws.url, region_name="us-east-1", **keys)
-
-
-def member_keys(aws, account):
-    """Credentials of an administrator of `account` (AssumeRole into its access role), as boto3 arguments."""
-    creds = client(aws, "sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
-                                           RoleSessionName="verifier")["Credentials"]
-    return {"aws_access_key_id": creds["AccessKeyId"], "aws_secret_access_key": creds["SecretAccessKey"],
-            "aws_session_token": creds["SessionToken"]}
-
-
-@pytest.fixture
-def org(aws):
-    """An organization of the management account with two member accounts: {"id", "members"}."""
-    organizations = client(aws, "organizations")
-    org_id = organizations.create_organization(FeatureSet="ALL")["Organization"]["Id"]
-    members = [organizations.create_account(AccountName=f"member{i}", Email=f"member{i}@example.com")["CreateAccountStatus"]["AccountId"]
-               for i in (1, 2)]
-    return {"id": org_id, "members": members}
-
-
-def enable_root_access(aws):
-    organizations = client(aws, "organizations")
-    organizations.enable_aws_service_access(ServicePrincipal="iam.amazonaws.com")
-    client(aws, "iam").enable_organizations_root_credentials_management()
 
 
 def root_seen_by_member(aws, account):
@@ -77,73 +49,9 @@ def public_state(aws, account):
     return {k: state[k] for k in NO_CREDENTIALS}
 
 
-# ---- iam_root_access --------------------------------------------------------------------------------------------
-
-def test_root_access_four_steps_then_verified_independently(playbook, aws, org):
-    four_steps(playbook, aws, "iam_root_access.yml")
-    answer = client(aws, "iam").list_organizations_features()
-    assert (answer["OrganizationId"], answer["EnabledFeatures"]) == (org["id"], ["RootCredentialsManagement", "RootSessions"])
-    principals = [s["ServicePrincipal"] for s in client(aws, "organizations").list_aws_service_access_for_organization()["EnabledServicePrincipals"]]
-    assert principals == ["iam.amazonaws.com"]
-    # The steady state costs one read.
-    aws.control.clear_requests()
-    assert recap(playbook.run("iam_root_access.yml"))["changed"] == 0
-    assert [r["action"] for r in aws.control.requests()] == ["ListOrganizationsFeatures"]
-
-
-def test_root_access_absent_in_four_steps_disables_only_what_it_names(playbook, aws, org):
-    playbook.run("iam_root_access.yml")
-    four_steps(playbook, aws, "iam_root_access.yml", extra_vars={"features_state": "absent", "features": ["RootSessions"]})
-    assert client(aws, "iam").list_organizations_features()["EnabledFeatures"] == ["RootCredentialsManagement"]
-
-
-def test_root_access_check_diff_shows_what_it_would_enable(playbook, aws, org):
-    aws.control.clear_requests()
-    scan = playbook.run("iam_root_access.yml", "--check", "--diff")
-    assert '-    "trusted_access": false' in scan.stdout and '+    "trusted_access": true' in scan.stdout, scan.stdout
-    assert '+        "RootCredentialsManagement",' in scan.stdout, scan.stdout
-    assert aws.control.mutating_requests() == []
-
-
-ACCESS_ERRORS = {
-    # case: (what the connection is, message)
-    "member_account": ("member", "neither the organization's management account nor IAM's delegated administrator"),
-    "delegated_admin_enabling": ("delegated", "only the organization's management account can enable these features"),
-    "trusted_access_refused": ("no_trusted_access", "trusted access for IAM (iam.amazonaws.com) in AWS Organizations, which is off"),
-    "no_organization": ("alone", "the connection's account is in no AWS organization"),
-}
-
-
-@pytest.mark.parametrize("case", sorted(ACCESS_ERRORS))
-def test_root_access_errors_are_clear_and_change_nothing(playbook, aws, case):
-    connection, message = ACCESS_ERRORS[case]
-    extra = {}
-    if connection != "alone":
-        organizations = client(aws, "organizations")
-        organizations.create_organization(FeatureSet="ALL")
-        member = organizations.create_account(AccountName="m", Email="m@example.com")["CreateAccountStatus"]["AccountId"]
-        if connection in ("member", "delegated"):
-            organizations.enable_aws_service_access(ServicePrincipal="iam.amazonaws.com")
-            if connection == "delegated":
-                organizations.register_delegated_administrator(AccountId=member, ServicePrincipal="iam.amazonaws.com")
-            keys = member_keys(aws, member)
-            extra["conn_override"] = {"access_key": keys["aws_access_key_id"], "secret_key": keys["aws_secret_access_key"],
-                                      "session_token": keys["aws_session_token"]}
-        else:
-            extra["enable_trusted_access"] = False
-    aws.control.clear_requests()
-    out = playbook.run("iam_root_access.yml", check=False, extra_vars=extra)
-    assert recap(out)["failed"] == 1
-    assert message in out.stdout, out.stdout
-    assert "Nothing was changed." in out.stdout
-    # The delegated administrator's one try to enable was refused by IAM; nothing else was attempted.
-    assert [r["error_code"] for r in aws.control.mutating_requests()] == (
-        ["CallerIsNotManagementAccountException"] if connection == "delegated" else [])
-
-
 # ---- iam_root_credentials ---------------------------------------------------------------------------------------
 
-def test_root_credentials_four_steps_delete_every_kind(playbook, aws, org):
+def test_four_steps_delete_every_kind(playbook, aws, org):
     enable_root_access(aws)
     member = org["members"][0]
     aws.control.set_root(member, password=True, access_keys=2, signing_certificates=True, mfa="virtual")
