@@ -9,7 +9,7 @@ import time
 import traceback
 from dataclasses import dataclass
 
-from localaws import control, motoglue, responses, sts
+from localaws import budgets, control, motoglue, responses, sts
 from localaws.awsrequest import parse_request
 from localaws.iam import HANDLERS
 
@@ -95,6 +95,8 @@ class LocalAWSApp:
         handler = HANDLERS.get(request.action) if request.service == "iam" else None
         if request.service == "sts":
             handler = sts.HANDLERS.get(request.action)
+        if request.service == "budgets":
+            handler = budgets.handle
         if handler is None:
             return call.forward()
         try:

@@ -16,18 +16,19 @@ os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.responses import BaseResponse
-from moto.core.utils import camelcase_to_underscores, method_names_from_class
+from moto.core.utils import camelcase_to_underscores, method_names_from_class, unix_time
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 import moto.iam.models as moto_iam_models
 from moto.iam.models import AWSManagedPolicy, IAMBackend, iam_backends
+from moto.budgets.models import budgets_backends
 from moto.organizations.models import organizations_backends
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.settings import load_iam_aws_managed_policies
 from moto.utilities.utils import get_partition
 
 __all__ = [
-    "DEFAULT_ACCOUNT_ID", "MotoRequestHandler", "account_for", "create_session_key", "iam_backend", "implements",
-    "moto_app", "organization_of", "reset_moto",
+    "DEFAULT_ACCOUNT_ID", "MotoRequestHandler", "account_for", "alias_holder", "budgets_backend", "create_session_key", "iam_backend", "implements",
+    "moto_app", "organization_of", "reset_moto", "unix_time",
 ]
 
 
@@ -184,6 +185,19 @@ def organization_of(account_id, region="us-east-1"):
 def iam_backend(account_id, region="us-east-1"):
     """Return moto's IAM backend of an account. IAM is global: moto keys it by partition, not region."""
     return iam_backends[account_id][get_partition(region or "us-east-1")]
+
+
+def budgets_backend(account_id, region="us-east-1"):
+    """moto's Budgets backend of an account (global: keyed by partition)."""
+    return budgets_backends[account_id][get_partition(region or "us-east-1")]
+
+
+def alias_holder(alias):
+    """The account whose IAM backend (in any partition) holds the account alias `alias`, or None."""
+    for account_id, account in list(iam_backends.items()):
+        if any(alias in backend.account_aliases for backend in list(dict.values(account))):
+            return account_id
+    return None
 
 
 def reset_moto():
