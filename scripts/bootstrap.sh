@@ -35,7 +35,7 @@ fi
 echo "bootstrap: installing Python packages (first run takes about a minute)"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check \
   -r requirements.txt -r test-requirements.txt 2>&1 | grep -v "is ignored" || true
-.venv/bin/python -c 'import ansible, boto3, moto, pytest' || { echo "bootstrap: package install failed" >&2; exit 1; }
+.venv/bin/python -c 'import ansible, boto3, moto, pytest, segno, cv2, pyotp' || { echo "bootstrap: package install failed" >&2; exit 1; }
 
 COLL=$ROOT/.cache/collections/ansible_collections
 if [ ! -f "$COLL/amazon/aws/MANIFEST.json" ]; then

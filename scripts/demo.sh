@@ -166,5 +166,12 @@ echo "Read one yourself with:"
 echo "  ansible-vault view --vault-password-file $DEMO/vault-pass $FILE"
 echo "What it holds (values hidden here):"
 ansible-vault view --vault-password-file "$DEMO/vault-pass" "$FILE" | sed -E 's/^([a-z_]+):.*/  \1: <hidden>/'
+
+say "The hand-over sheet of alice in prod-web (playbooks/handover.yml): what the console shows once, from the vault"
+ansible-playbook -i "$INVENTORY" playbooks/handover.yml -e account=prod-web -e user=alice -e "secrets_dir=$DEMO/secrets" \
+  --vault-password-file "$DEMO/vault-pass" >"$DEMO/handover.log" || { cat "$DEMO/handover.log"; exit 1; }
+sed -n 's/^ *"msg": "\(Hand-over sheet .*\)"$/\1/p' "$DEMO/handover.log"
+find "$DEMO/secrets/handover" -type f -exec ls -l {} \;
+echo "Open the HTML page in a browser to hand it over (-e show_qr_for=alice shows the QR code in the terminal)."
 echo
 echo "demo finished in $((SECONDS - started)) s"

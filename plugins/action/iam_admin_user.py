@@ -21,6 +21,13 @@ class ActionModule(SecretActionBase):
     def _user(self, args):
         return args.get('name') or args.get('user_name')
 
+    def _after(self, args, result, stored):
+        # The sign-in URL a file holds follows the account's alias once the baseline knows it (not a secret).
+        url = result.get("sign_in_url")
+        if args.get("account_alias") and args.get("state") != "absent" and url and stored.get("sign_in_url") not in (None, url):
+            return {**stored, "sign_in_url": url}
+        return None
+
     def _finish(self, args, result):
         # A removed user's password is of no use to anyone: with forget_secrets its file goes too.
         path = args.get("secrets_file")

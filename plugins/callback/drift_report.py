@@ -14,7 +14,8 @@ description:
   - At the end of a run of C(accountguard.aws.baseline) (or of any play using the role C(accountguard.aws.account_baseline)
     or the modules of this collection), writes one report of every account (host) and baseline item.
   - 'Baseline items per account: V(root_mfa), V(root_access_keys), V(password_policy) (where the baseline manages it),
-    V(admin_group), V(admin_group_policy); per admin user: V(user), V(group_membership), V(login_profile), V(mfa_device).
+    V(admin_group), V(admin_group_policy), V(account_alias) and V(budget) (where the baseline manages them); per admin
+    user: V(user), V(group_membership), V(login_profile), V(mfa_device).
     An item is V(ok), V(drift) (check mode: a real run would change it), V(changed) (a real run changed it) or
     V(failed). A root user without MFA (while it has credentials), with virtual MFA where hardware is required, or with
     access keys is V(drift) in any mode, with C(repairable: false): only the root user can fix it. So is an admin user

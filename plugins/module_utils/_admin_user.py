@@ -15,6 +15,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from . import _iam
+from ._account_alias import sign_in_url
 from ._common import AccountGuardError
 from ._common import account_id_from_arn
 from ._common import create_or_adopt
@@ -56,6 +57,7 @@ ARGUMENT_SPEC = dict(
     # A public key: nothing secret, and it must reach the module intact (no_log would mask it).
     secret_recipient=dict(type="str", no_log=False),
     report_access_keys=dict(type="bool", default=False),
+    account_alias=dict(type="str"),
 )
 
 
@@ -240,7 +242,7 @@ def ensure_present(run):
     account_id = account_id_from_arn((raw_user or {}).get("Arn"))
     if account_id:
         result["account_id"] = account_id
-        result["sign_in_url"] = f"https://{account_id}.signin.aws.amazon.com/console"
+        result["sign_in_url"] = sign_in_url(account_id, params.get("account_alias"))
     run.result.update(result)
 
 

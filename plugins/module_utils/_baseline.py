@@ -52,7 +52,12 @@ ARGUMENT_SPEC = dict(
     forget_removed_users=dict(type="bool", default=True),
     secrets_dir=dict(type="path", no_log=False),
     same_account_hosts=dict(type="list", elements="str", default=[]),
+    account_alias=dict(type="str"),
+    budget=dict(type="dict", no_log=False),
 )
+
+# The name of the baseline's budget when account_baseline_budget gives none.
+DEFAULT_BUDGET_NAME = "accountguard-cost"
 
 # The steps, in the order of the manual procedure, with the titles every message and report uses.
 STEPS = {
@@ -63,6 +68,8 @@ STEPS = {
     "password_policy": "Account password policy",
     "users": "Admin users - console access, password to change at first sign-in, kept in Ansible Vault",
     "mfa": "Admin users - virtual MFA device, seed stored in Ansible Vault before the device is enabled",
+    "account_alias": "Account alias - the name in the sign-in URL",
+    "budget": "Cost budget - AWS Budgets limit and notifications",
 }
 
 _USER_NAME = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,64}$")

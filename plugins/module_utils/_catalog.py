@@ -27,6 +27,8 @@ AWS_MODULES = {
     "iam_admin_group": {"drift": "group", "step": True},
     "iam_admin_user": {"drift": "user", "step": True},
     "iam_virtual_mfa": {"drift": "mfa", "step": True},
+    "account_alias": {"drift": "account_alias", "step": True},
+    "budget": {"drift": "budget", "step": True},
 }
 
 # The procedure of one account (plugin_utils/_procedure.py): a module of its own that runs the steps above in

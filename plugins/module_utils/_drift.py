@@ -10,7 +10,8 @@ is part of Ansible's dependencies). Not a public API: may change without notice;
 (FORMAT, VERSION) is the public contract.
 
 A baseline item is one thing an account must have. Per account: root_mfa, root_access_keys, root_credentials
-(when the baseline removes them centrally), password_policy (when the baseline manages it), admin_group, admin_group_policy. Per admin user: user,
+(when the baseline removes them centrally), password_policy (when the baseline manages it), admin_group,
+admin_group_policy, account_alias and budget (when the baseline manages them). Per admin user: user,
 group_membership, login_profile, mfa_device. When a user is missing altogether, its `user` item carries the
 whole user (groups and console access included) and no separate group_membership / login_profile items are
 listed for it.
@@ -36,12 +37,13 @@ from ._catalog import drift_roles
 FORMAT = "accountguard.aws.drift_report"
 VERSION = 1
 
-ACCOUNT_ITEMS = ("root_mfa", "root_access_keys", "root_credentials", "password_policy", "admin_group", "admin_group_policy")
+ACCOUNT_ITEMS = ("root_mfa", "root_access_keys", "root_credentials", "password_policy", "admin_group", "admin_group_policy",
+                 "account_alias", "budget")
 USER_ITEMS = ("user", "group_membership", "login_profile", "mfa_device")
 ITEMS = ACCOUNT_ITEMS + USER_ITEMS
-# Items of a setting most accounts leave off (account_baseline_root_credentials 'keep'): a Markdown column only when
+# Items of settings most accounts leave off (root credentials kept, no alias, no budget): a Markdown column only when
 # some account has the item.
-OPTIONAL_COLUMNS = ("root_credentials",)
+OPTIONAL_COLUMNS = ("root_credentials", "account_alias", "budget")
 ITEM_TITLES = {
     "root_mfa": "root MFA",
     "root_access_keys": "root access keys",
@@ -49,6 +51,8 @@ ITEM_TITLES = {
     "password_policy": "password policy",
     "admin_group": "admin group",
     "admin_group_policy": "admin group policy",
+    "account_alias": "account alias",
+    "budget": "budget",
     "user": "user",
     "group_membership": "group membership",
     "login_profile": "login profile",
@@ -57,6 +61,9 @@ ITEM_TITLES = {
 
 # The modules whose results the report reads, and their role in it (from the catalog of AWS modules).
 ACTIONS = drift_roles()
+
+# The roles of modules that manage one account-level setting, each the drift item of its own name.
+SETTING_ROLES = ("password_policy", "account_alias", "budget")
 
 # Fields of the iam_admin_user diff and the item each belongs to.
 USER_FIELDS = {
@@ -170,20 +177,20 @@ def _result_items(role, result, check_mode, task, failed=False):
     """The baseline items one result of our modules shows (not root: see root_items)."""
     status = "drift" if check_mode else "changed"
     changed = bool(result.get("changed"))
-    account_level = role in ("group", "password_policy", "root_credentials")
+    account_level = role in ("group", "root_credentials") + SETTING_ROLES
     if failed or _failed(result):
         user = None if account_level else result.get("user_name") or _loop_name(result)
-        kind = {"group": "admin_group", "password_policy": "password_policy", "user": "user", "mfa": "mfa_device",
-                "root_credentials": "root_credentials"}[role]
+        kind = {"group": "admin_group", "user": "user", "mfa": "mfa_device"}.get(role, role)
         return [_item(kind, "failed", user, message=result.get("msg") or "failed", task=task)]
     diff = result.get("diff")
     if isinstance(diff, list):  # some callers wrap diffs in a list
         diff = diff[0] if diff else None
     if role == "root_credentials":
         return [root_credentials_item(result, status, changed, task)]
-    if role == "password_policy":
+    if role in SETTING_ROLES:
+        # One account-level setting, its item named as its role: the fields that differ (or all, set or removed).
         if not changed:
-            return [_item("password_policy", "ok", task=task)]
+            return [_item(role, "ok", task=task)]
         diff = diff or {}
         before, after = diff.get("before") or {}, diff.get("after") or {}
         if not before:
@@ -195,8 +202,8 @@ def _result_items(role, result, check_mode, task, failed=False):
             keys = [k for k in after if before.get(k) != after[k]]
             before, after = {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
         if diff:
-            return [_item("password_policy", status, None, before, after, message, task=task)]
-        return [_item("password_policy", status, message="changed (run with --diff for details)", task=task)]
+            return [_item(role, status, None, before, after, message, task=task)]
+        return [_item(role, status, message="changed (run with --diff for details)", task=task)]
     if diff is None and role in ("group", "user"):
         # Without --diff the item cannot be told apart, only the whole group or user.
         message = None

@@ -14,10 +14,12 @@ description:
   - Brings one account to the baseline, in the order of the manual procedure. Connect (STS C(AssumeRole) into
     O(assume_role_arn), with M(accountguard.aws.account_session)); read the root user (M(accountguard.aws.root_mfa_facts))
     and, with O(root_credentials=remove), delete its credentials centrally (M(accountguard.aws.iam_root_credentials));
-    with O(root_mfa=require), stop when root has credentials but no MFA; the admin group with its policies
+    with O(root_mfa=require), stop when root has credentials but no MFA; with O(account_alias), the account alias
+    (M(accountguard.aws.account_alias)); the admin group with its policies
     (M(accountguard.aws.iam_admin_group)); the account password policy (M(accountguard.aws.iam_password_policy), with
     O(password_policy)); each admin user with console access and a password to change at first sign-in
-    (M(accountguard.aws.iam_admin_user)); each user's virtual MFA device (M(accountguard.aws.iam_virtual_mfa)).
+    (M(accountguard.aws.iam_admin_user)); each user's virtual MFA device (M(accountguard.aws.iam_virtual_mfa)); with
+    O(budget), the cost budget (M(accountguard.aws.budget)).
   - Each step is a run of that module, with the same arguments, checks, results, diffs and errors; secrets are stored in
     Ansible Vault before they are used, exactly as with those modules' tasks. Steps get the account's session; with
     C(--check) nothing is changed and every pending change is reported.
@@ -198,6 +200,22 @@ options:
     type: list
     elements: str
     default: []
+  account_alias:
+    description:
+      - The account's alias (M(accountguard.aws.account_alias)), set before the admin group and the users as the
+        account's first write, so that an alias another AWS account holds stops the account before anything else is
+        changed; the users' sign-in URL (returned and in their secrets files) is then
+        C(https://<alias>.signin.aws.amazon.com/console). Not set, the account's alias is left alone and out of the
+        drift report.
+    type: str
+    version_added: 0.2.0
+  budget:
+    description:
+      - The account's cost budget, as the options of M(accountguard.aws.budget) (C(name) defaults to
+        V(accountguard-cost); C(account_id) is the account's), ensured last. Checked before the account's first AWS
+        call. Not set, the account's budgets are left alone and out of the drift report.
+    type: dict
+    version_added: 0.2.0
 extends_documentation_fragment:
   - accountguard.aws.attributes
   - amazon.aws.common.modules

@@ -119,6 +119,14 @@ options:
     type: bool
     default: false
     version_added: 0.2.0
+  account_alias:
+    description:
+      - The account's alias (see M(accountguard.aws.account_alias)). The sign-in URL returned and stored in
+        O(secrets_file) is then C(https://<alias>.signin.aws.amazon.com/console) instead of the one with the account id.
+        A secrets file that holds the other form is brought to this one (its other values are left as they are).
+      - Not checked against IAM (no call is made for it); the baseline passes the alias it has just ensured.
+    type: str
+    version_added: 0.2.0
 extends_documentation_fragment:
   - accountguard.aws.attributes
   - accountguard.aws.attributes.secrets
@@ -223,7 +231,7 @@ account_id:
   type: str
   sample: "123456789012"
 sign_in_url:
-  description: Console sign-in URL of the account.
+  description: Console sign-in URL of the account (with O(account_alias), by the alias).
   returned: when the user exists
   type: str
   sample: https://123456789012.signin.aws.amazon.com/console

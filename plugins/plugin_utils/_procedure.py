@@ -23,9 +23,11 @@ import os
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.accountguard.aws.plugins.module_utils import _account_alias
 from ansible_collections.accountguard.aws.plugins.module_utils import _admin_group
 from ansible_collections.accountguard.aws.plugins.module_utils import _admin_user
 from ansible_collections.accountguard.aws.plugins.module_utils import _baseline
+from ansible_collections.accountguard.aws.plugins.module_utils import _budget
 from ansible_collections.accountguard.aws.plugins.module_utils import _mfa
 from ansible_collections.accountguard.aws.plugins.module_utils import _password_policy
 from ansible_collections.accountguard.aws.plugins.module_utils import _session
@@ -69,6 +71,7 @@ class Procedure:
         self.group = {}
         self.users = []  # (user, its result), in the order of admin_users
         self.mfa = {}  # user name -> its MFA step's result
+        self.alias = None  # the account alias the account_alias step ensured (the users' sign-in URL)
         self._actions = {}
 
     # ---- the procedure ------------------------------------------------------------------------
@@ -87,12 +90,20 @@ class Procedure:
             self.connect()
         self.read_root()
         self.check_secrets(users)
+        # root_mfa 'require' stops the account before its first write, unless this run removes the root credentials
+        # (then it is judged on the root user as the removal leaves it).
+        removing = self.params["root_credentials"] == "remove" and self.root.get("credentials_present")
+        if not removing:
+            self.require_root_mfa()
+        self.account_alias()
         self.root_credentials()
-        self.require_root_mfa()
+        if removing:
+            self.require_root_mfa()
         self.admin_group()
         self.password_policy()
         self.admin_users(users)
         self.mfa_devices(users)
+        self.budget()
 
     def check_input(self, users):
         """Every step's input as its module checks it, before the first AWS call: bad input changes nothing."""
@@ -100,6 +111,10 @@ class Procedure:
             self._checked("root_credentials", _session, {"role_arn": self.params["root_access_role_arn"]}, None)
         if self.params.get("password_policy") is not None:
             self._checked("password_policy", _password_policy, self.params["password_policy"], None)
+        if self.params.get("account_alias"):
+            self._checked("account_alias", _account_alias, {"alias": self.params["account_alias"]}, None)
+        if self.params.get("budget") is not None:
+            self._checked("budget", _budget, self.budget_args(account_id="000000000000"), None)
         self._checked("group", _admin_group, self.group_args(), None)
         for user in users:
             self._checked("users", _admin_user, self.user_args(user, account_id="000000000000"), user["name"])
@@ -200,6 +215,28 @@ class Procedure:
         result = self.step("password_policy", "iam_password_policy", dict(self.params["password_policy"]))
         self.fail_if_failed("password_policy", [result])
 
+    def account_alias(self):
+        """The account's first write, before the users (whose sign-in URL it names): an alias another account holds
+        (CreateAccountAlias is the only way to tell) stops the account before anything else is changed."""
+        if not self.params.get("account_alias"):
+            return
+        result = self.step("account_alias", "account_alias", {"alias": self.params["account_alias"], "state": "present"})
+        self.fail_if_failed("account_alias", [result])
+        self.alias = result.get("account_alias")
+
+    def budget(self):
+        """Last: a cost budget is no precondition of anything else, and its failure leaves the IAM baseline in place."""
+        if self.params.get("budget") is None:
+            return
+        result = self.step("budget", "budget", self.budget_args())
+        self.fail_if_failed("budget", [result])
+
+    def budget_args(self, account_id=None):
+        args = {"name": _baseline.DEFAULT_BUDGET_NAME, **self.params["budget"]}
+        if account_id or self.account_id:
+            args["account_id"] = account_id or self.account_id
+        return args
+
     def admin_group(self):
         self.group = self.step("group", "iam_admin_group", self.group_args())
         self.fail_if_failed("group", [self.group])
@@ -242,6 +279,8 @@ class Procedure:
         }
         if user["permissions_boundary"] is not None:
             args["permissions_boundary"] = user["permissions_boundary"]
+        if self.alias:
+            args["account_alias"] = self.alias
         secrets_file = self.secrets_file(user, account_id)
         if secrets_file:
             args["secrets_file"] = secrets_file

@@ -11,7 +11,7 @@ import time
 import traceback
 from dataclasses import dataclass
 
-from localaws import control, motoglue, responses, rootsession, sts
+from localaws import budgets, control, motoglue, responses, rootsession, sts
 from localaws.awsrequest import parse_request
 from localaws.iam import HANDLERS
 
@@ -99,6 +99,8 @@ class LocalAWSApp:
             handler = functools.partial(rootsession.handle, session=session)
         elif request.service == "sts":
             handler = sts.HANDLERS.get(request.action)
+        elif request.service == "budgets":
+            handler = budgets.handle
         else:
             handler = HANDLERS.get(request.action) if request.service == "iam" else None
         if handler is None:

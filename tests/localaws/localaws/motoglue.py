@@ -17,10 +17,11 @@ os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.responses import BaseResponse
-from moto.core.utils import camelcase_to_underscores, method_names_from_class
+from moto.core.utils import camelcase_to_underscores, method_names_from_class, unix_time
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 import moto.iam.models as moto_iam_models
 from moto.iam.models import AWSManagedPolicy, IAMBackend, iam_backends
+from moto.budgets.models import budgets_backends
 from moto.organizations.models import FakeDelegatedAdministrator, FakeServiceAccess, organizations_backends
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.settings import load_iam_aws_managed_policies
@@ -28,9 +29,9 @@ from moto.sts.models import sts_backends
 from moto.utilities.utils import get_partition
 
 __all__ = [
-    "DEFAULT_ACCOUNT_ID", "IAM_PRINCIPAL", "MotoRequestHandler", "account_for", "caller_arn", "create_session_key",
-    "delegated_administrator", "iam_backend", "implements", "moto_app", "organization_of", "reset_moto",
-    "task_policy", "trusted_access",
+    "DEFAULT_ACCOUNT_ID", "IAM_PRINCIPAL", "MotoRequestHandler", "account_for", "alias_holder", "budgets_backend", "caller_arn",
+    "create_session_key", "delegated_administrator", "iam_backend", "implements", "moto_app", "organization_of", "reset_moto",
+    "task_policy", "trusted_access", "unix_time",
 ]
 
 
@@ -231,6 +232,19 @@ def task_policy(name):
 def iam_backend(account_id, region="us-east-1"):
     """Return moto's IAM backend of an account. IAM is global: moto keys it by partition, not region."""
     return iam_backends[account_id][get_partition(region or "us-east-1")]
+
+
+def budgets_backend(account_id, region="us-east-1"):
+    """moto's Budgets backend of an account (global: keyed by partition)."""
+    return budgets_backends[account_id][get_partition(region or "us-east-1")]
+
+
+def alias_holder(alias):
+    """The account whose IAM backend (in any partition) holds the account alias `alias`, or None."""
+    for account_id, account in list(iam_backends.items()):
+        if any(alias in backend.account_aliases for backend in list(dict.values(account))):
+            return account_id
+    return None
 
 
 def reset_moto():

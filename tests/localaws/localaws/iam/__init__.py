@@ -5,6 +5,6 @@ by itself, check the request and then ``call.forward()`` it to moto, or rewrite 
 answer.
 """
 
-from localaws.iam import credreport, login, mfa, organizations, root
+from localaws.iam import alias, credreport, login, mfa, organizations, root
 
-HANDLERS = {**mfa.HANDLERS, **login.HANDLERS, **root.HANDLERS, **credreport.HANDLERS, **organizations.HANDLERS}
+HANDLERS = {**mfa.HANDLERS, **login.HANDLERS, **root.HANDLERS, **credreport.HANDLERS, **organizations.HANDLERS, **alias.HANDLERS}

@@ -604,14 +604,22 @@ def test_markdown_one_row_per_account():
     lines = text.splitlines()
     assert lines[0] == ("**Drift report** (check mode, 2025-01-01T00:00:00Z): 4 accounts, 1 ok, 1 with drift, 2 failed.")
     table = [line for line in lines if line.startswith("|")]
-    assert table[0] == ("| account | status | root MFA | root access keys | password policy | admin group | admin group policy | "
-                        "user | group membership | login profile | MFA device |")
-    assert table[1].count("---") == 11
+    # One column per item, in the report's order (items this sample has not are "-"), but for the items of settings
+    # most accounts leave off, which get a column only when some account has them.
+    present = {i["item"] for a in sample_report()["accounts"].values() for i in a["items"]}
+    columns = [k for k in _drift.ITEMS if k not in _drift.OPTIONAL_COLUMNS or k in present]
+    assert table[0].startswith("| account | status | root MFA | root access keys | password policy | admin group | admin group policy | ")
+    assert table[0] == "| account | status | " + " | ".join(_drift.ITEM_TITLES[k] for k in columns) + " |"
+    assert table[0].endswith(" | user | group membership | login profile | MFA device |")
+    assert table[1].count("---") == len(columns) + 2
     rows = {line.split(" | ")[0][2:]: line for line in table[2:]}
     assert sorted(rows) == ["dev (222222222222)", "fine", "lost", f"prod ({ACCOUNT})"]
     cells = [c.strip() for c in rows[f"prod ({ACCOUNT})"].strip("|").split(" | ")]
-    assert cells == [f"prod ({ACCOUNT})", "**drift**", "**drift**", "**drift**", "-", "ok", "ok", "ok",
-                     "**drift**: alice", "-", "changed: alice"]
+    assert cells[:2] == [f"prod ({ACCOUNT})", "**drift**"]
+    expected = {"root_mfa": "**drift**", "root_access_keys": "**drift**", "password_policy": "-", "admin_group": "ok",
+                "admin_group_policy": "ok", "user": "ok", "group_membership": "**drift**: alice", "login_profile": "-",
+                "mfa_device": "changed: alice"}
+    assert dict(zip(columns, cells[2:])) == {k: expected.get(k, "-") for k in columns}
     assert rows["lost"].split(" | ")[1] == "**unreachable**"
     assert rows["fine"].split(" | ")[1] == "ok"
     assert "Failed accounts:" in lines
@@ -624,7 +632,8 @@ def test_markdown_escapes_pipes_and_newlines():
     text = _drift.render_markdown(_drift.build_report([entry], "check"))
     row = next(line for line in text.splitlines() if line.startswith("| a\\|"))
     assert row.startswith("| a\\|b | **failed** |")
-    assert len(row.replace("\\|", "").split("|")) == 13  # 11 cells between 12 pipes
+    columns = [k for k in _drift.ITEMS if k not in _drift.OPTIONAL_COLUMNS]  # this report has no optional item
+    assert len(row.replace("\\|", "").split("|")) == len(columns) + 4  # account, status and the items between pipes
     assert "- a\\|b: line one \\| two line three" in text.splitlines()
 
 
