@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: account_session
 short_description: Temporary credentials for working in one AWS account (STS AssumeRole)
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Assumes an IAM role in an account with STS C(AssumeRole) and returns the session's temporary credentials in
     RV(sts_creds), in the shape M(amazon.aws.sts_assume_role) returns them, so that later tasks work in that account

@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: baseline
 short_description: The secure start of one AWS account in one task, or in check mode the proof that it stayed there
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Brings one account to the baseline, in the order of the manual procedure. Connect (STS C(AssumeRole) into
     O(assume_role_arn), with M(accountguard.aws.account_session)); read the root user (M(accountguard.aws.root_mfa_facts))
@@ -58,14 +58,12 @@ options:
     type: str
     choices: [any, hardware]
     default: any
-    version_added: 0.2.0
   password_policy:
     description:
       - The account password policy, as the options of M(accountguard.aws.iam_password_policy) (a dict of them), set
         before the users so the passwords this run generates meet it. Omitted or null, the account's policy is left
         alone and not reported.
     type: dict
-    version_added: 0.2.0
   allow_admin_without_mfa:
     description:
       - An admin user with O(admin_users[].mfa=false) is administrator access without MFA, a finding (drift that a run
@@ -75,7 +73,6 @@ options:
     type: str
     choices: [never, credentialless]
     default: never
-    version_added: 0.2.0
   admin_group:
     description: The admin group.
     type: str

@@ -301,7 +301,9 @@ def test_failed_host_with_a_rescued_summary(run):
     assert report["totals"]["failed"] == 1 and report["totals"]["ok"] == 1
     junit = ET.fromstring(run.text("xml").split("\n", 1)[1])
     assert junit.find("testsuite[@name='broken']/testcase[@name='account']/error").get("message") == f"broken: {error}"
-    assert f"- broken ({DEV}): {error}" in run.text("md").splitlines()
+    # the failed-accounts line names the account once, not again from the error's own "account broken (...)"
+    assert f"- broken ({DEV}): Admin group with its policies: IAM group 'Administrators': AccessDenied" in run.text("md").splitlines()
+    assert run.text("md").count("broken (") == 2  # its table row and its failed-accounts line
 
 
 def test_failed_host_counted_in_the_stats_takes_the_summary_error(run):
