@@ -12,8 +12,12 @@ src = (pathlib.Path(ansible_test.__file__).parent / "_internal" / "python_requir
 print(re.search(r"pip='([0-9.]+)'", src).group(1))
 PY
 )
+# ansible-test keeps its venvs and caches in ~/.ansible/test: two checkouts sharing it delete each other's
+# half-built venvs. Each checkout gets its own, under a HOME of its own in .cache (pip's cache stays shared).
+export PIP_CACHE_DIR=${PIP_CACHE_DIR:-$HOME/.cache/pip}
+export HOME=$ROOT/.cache/ansible-test-home
 mkdir -p ~/.ansible/test/cache
-cp scripts/get-pip-offline.py ~/.ansible/test/cache/get_pip_${PIPVER//./_}.py
+cp scripts/get-pip-offline.py ~/.ansible/test/cache/"get_pip_${PIPVER//./_}.py"
 
 # SANITY_ROOT lets parallel runs use separate copies.
 SANITY=${SANITY_ROOT:-$ROOT/.cache/sanity}/ansible_collections

@@ -230,6 +230,7 @@ class CallbackModule(CallbackBase):
             )
         totals = report["totals"]
         self._display.display(
-            f"Drift report: {totals['accounts']} accounts, {totals['drift']} with drift, {totals['failed']} failed"
+            f"Drift report: {totals['accounts']} account{'' if totals['accounts'] == 1 else 's'}, {totals['drift']} with drift, "
+            f"{totals['failed']} failed"
             f" ({'clean' if report['clean'] else 'NOT clean'}): {', '.join(paths)}"
         )

@@ -21,7 +21,7 @@ description:
     Ansible Vault before they are used, exactly as with those modules' tasks. Steps get the account's session; with
     C(--check) nothing is changed and every pending change is reported.
   - It is one task instead of one per step because every task costs Ansible a worker process and templating per account,
-    which for a nightly scan of a whole organization is most of the cost. The role M(accountguard.aws.account_baseline)
+    which for a nightly scan of a whole organization is most of the cost. The role P(accountguard.aws.account_baseline#role)
     runs it; use the single modules to build a procedure of your own.
   - Input that needs no AWS call to be found wrong (user names, paths, tags, policy ARNs, repeated users) stops the account
     before its first AWS call. A failing step stops the account; the other users of a failing user step are still done.

@@ -64,3 +64,4 @@ def test_one_account_is_counted_in_the_singular(playbook, aws, tmp_path, monkeyp
     assert proc.returncode == 0, proc.stdout
     assert "1 account: 0 ok, 1 with drift, 0 failed" in summary_lines(proc)
     assert "1 account, 0 ok, 1 with drift, 0 failed." in (reports / "drift-report.md").read_text().splitlines()[0]
+    assert "Drift report: 1 account, 1 with drift, 0 failed (NOT clean): " in proc.stdout

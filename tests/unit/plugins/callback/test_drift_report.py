@@ -443,7 +443,7 @@ def test_files_written_with_the_given_name_and_formats(make_callback, tmp_path):
     report = run.end(["prod"])
     assert sorted(os.listdir(out)) == ["slice-2.json", "slice-2.md"]
     assert report["accounts"]["prod"]["status"] == "ok"
-    assert display.lines == [f"Drift report: 1 accounts, 0 with drift, 0 failed (clean): {out}/slice-2.json, {out}/slice-2.md"]
+    assert display.lines == [f"Drift report: 1 account, 0 with drift, 0 failed (clean): {out}/slice-2.json, {out}/slice-2.md"]
     assert display.warnings == []
 
 
