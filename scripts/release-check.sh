@@ -56,8 +56,9 @@ shipped=$(grep -E '^(Makefile|scripts|demo|extensions|\.ci|\.ansible-lint|\.giti
 # galaxy-importer, with the declared dependency (amazon.aws) where ansible-doc finds it (its doc fragments).
 mkdir -p "$WORK/deps/ansible_collections/amazon"
 cp -r "$ROOT/.cache/collections/ansible_collections/amazon/aws" "$WORK/deps/ansible_collections/amazon/"
-if GALAXY_IMPORTER_CONFIG=$ROOT/scripts/galaxy-importer.cfg PYTHONPATH=$WORK/deps \
-    python -m galaxy_importer.main "$TARBALL" >"$OUT/galaxy-importer.log" 2>&1 \
+# (It writes importer_result.json into its working folder: .cache/release-check.)
+if (cd "$OUT" && GALAXY_IMPORTER_CONFIG=$ROOT/scripts/galaxy-importer.cfg PYTHONPATH=$WORK/deps \
+    python -m galaxy_importer.main "$TARBALL" >"$OUT/galaxy-importer.log" 2>&1) \
     && grep -q "Importer processing completed successfully" "$OUT/galaxy-importer.log" \
     && ! grep -qE "^(WARNING|ERROR)" "$OUT/galaxy-importer.log"; then
   echo "galaxy-importer (Automation Hub settings) on accountguard-aws-$version.tar.gz: clean"

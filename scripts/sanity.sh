@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # ansible-test sanity on a copy of the collection laid out as ansible_collections/accountguard/aws,
 # next to amazon.aws, working offline (the pip bootstrap script comes from scripts/get-pip-offline.py).
+# `scripts/sanity.sh units` runs `ansible-test units` the same way (a venv with tests/unit/requirements.txt).
 set -euo pipefail
+command=sanity
+if [[ ${1:-} == units ]]; then command=units; shift; fi
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 VENV=$ROOT/.venv
@@ -20,7 +23,7 @@ mkdir -p ~/.ansible/test/cache
 cp scripts/get-pip-offline.py ~/.ansible/test/cache/"get_pip_${PIPVER//./_}.py"
 
 # SANITY_ROOT lets parallel runs use separate copies.
-SANITY=${SANITY_ROOT:-$ROOT/.cache/sanity}/ansible_collections
+SANITY=${SANITY_ROOT:-$ROOT/.cache/$command}/ansible_collections
 DEST=$SANITY/accountguard/aws
 mkdir -p "$DEST" "$SANITY/amazon"
 ln -sfn "$ROOT/.cache/collections/ansible_collections/amazon/aws" "$SANITY/amazon/aws"
@@ -30,4 +33,8 @@ git ls-files -co --exclude-standard -z | tar --null --ignore-failed-read -T - -c
 cd "$DEST"
 # ansible-test lists files through git; the copy lives inside our (ignored) .cache, so give it its own index.
 git init -q . && git add -A
-PATH=$VENV/bin:$PATH ansible-test sanity --python "$PYVER" --color no "$@"
+if [[ $command == units ]]; then
+  PATH=$VENV/bin:$PATH ansible-test units --venv --python "$PYVER" --color no "$@"
+else
+  PATH=$VENV/bin:$PATH ansible-test sanity --python "$PYVER" --color no "$@"
+fi
