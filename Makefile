@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 STAMP := .venv/.bootstrapped
 
-.PHONY: demo test unit integration localaws sanity lint molecule compat bench bootstrap clean
+.PHONY: demo test unit integration localaws sanity lint molecule compat release-check bench bootstrap clean
 
 $(STAMP): requirements.txt test-requirements.txt scripts/bootstrap.sh
 	@scripts/bootstrap.sh
@@ -16,7 +16,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	@scripts/test.sh all
 
-unit integration localaws sanity lint molecule compat: $(STAMP)
+unit integration localaws sanity lint molecule compat release-check: $(STAMP)
 	@scripts/test.sh $@
 
 bench: $(STAMP)

@@ -3,6 +3,7 @@
 # proven idempotent, scanned for drift, drifted behind the playbook's back, scanned again. Everything
 # stays in .cache/demo; the local AWS is stopped at the end.
 set -euo pipefail
+# shellcheck source=scripts/env.sh
 source "$(dirname "$0")/env.sh"
 export ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_INVENTORY_UNPARSED_WARNING=0
 export ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=1 ANSIBLE_DEPRECATION_WARNINGS=0
@@ -13,7 +14,9 @@ DEMO=$ROOT/.cache/demo
 rm -rf "$DEMO" && mkdir -p "$DEMO"
 started=$SECONDS
 
-say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# Headings in bold on a terminal; plain text into a file or pipe, or with NO_COLOR set.
+if [[ -t 1 && -z ${NO_COLOR:-} ]]; then BOLD=$'\033[1m' PLAIN=$'\033[0m'; else BOLD='' PLAIN=''; fi
+say() { printf '\n%s==> %s%s\n' "$BOLD" "$*" "$PLAIN"; }
 mutating_calls() { python - "$URL" <<'PY'
 import sys
 from localaws.client import Control

@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 name: drift_report
 type: aggregate
 short_description: Writes a drift report (JSON, JUnit XML, Markdown) of an account baseline run
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - At the end of a run of C(accountguard.aws.baseline) (or of any play using the role C(accountguard.aws.account_baseline)
     or the modules of this collection), writes one report of every account (host) and baseline item.
@@ -249,6 +249,7 @@ class CallbackModule(CallbackBase):
             )
         totals = report["totals"]
         self._display.display(
-            f"Drift report: {totals['accounts']} accounts, {totals['drift']} with drift, {totals['failed']} failed"
+            f"Drift report: {totals['accounts']} account{'' if totals['accounts'] == 1 else 's'}, {totals['drift']} with drift, "
+            f"{totals['failed']} failed"
             f" ({'clean' if report['clean'] else 'NOT clean'}): {', '.join(paths)}"
         )

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 name: aws_organizations
 short_description: The ACTIVE accounts of an AWS organization as inventory hosts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the ACTIVE accounts of an AWS organization, read with AWS Organizations from the management account or
     from a delegated administrator account, and makes one inventory host per account.

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 name: totp
 short_description: The current MFA code of a virtual MFA device whose seed is kept in Ansible Vault
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads a secrets file written by M(accountguard.aws.iam_virtual_mfa) (an Ansible Vault file on the controller)
     and returns the current six-digit TOTP code (RFC 6238, SHA1, 30-second steps) of the MFA seed stored in it,

@@ -46,9 +46,8 @@ def validate(params):
         not_arns = [p for p in params["managed_policies"] if not _POLICY_ARN_RE.match(p or "")]
         if not_arns:
             problems.append(
-                "managed_policies must be policy ARNs, not names: "
-                + ", ".join(repr(p) for p in not_arns)
-                + " (AWS managed: arn:aws:iam::aws:policy/<name>, such as arn:aws:iam::aws:policy/AdministratorAccess;"
+                f"managed_policies must be policy ARNs, not names: {', '.join(repr(p) for p in not_arns)}"
+                " (AWS managed: arn:aws:iam::aws:policy/<name>, such as arn:aws:iam::aws:policy/AdministratorAccess;"
                 " your own: arn:aws:iam::<account>:policy/<path><name>). A name is not accepted because resolving it"
                 " means listing every policy of the account on every run, and a name can match several policies"
             )

@@ -206,7 +206,7 @@ def ensure_present(run):
             problems = policy_problems(params["password"], policy)
             if problems:
                 raise BadInput(f"The password given for IAM user {name!r} does not meet the account's password policy: "
-                               + "; ".join(problems) + ". Nothing was changed.")
+                               f"{'; '.join(problems)}. Nothing was changed.")
 
     changed, raw_user = _apply_user(client, check_mode, name, current, want)
     result = {}

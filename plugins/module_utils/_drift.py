@@ -535,11 +535,19 @@ def _md(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _without_account(error, host, account_id):
+    """The error without the "account <host> (<id>): " it starts with, which the failed-accounts line already names."""
+    for prefix in (f"account {host} ({account_id}): ", f"account {host}: "):
+        if error.startswith(prefix):
+            return error[len(prefix):]
+    return error
+
+
 def render_markdown(report):
     """A short summary: one row per account, one column per baseline item."""
     t = report["totals"]
-    head = (f"**Drift report** ({report['mode']} mode, {report['generated_at']}): {t['accounts']} accounts, "
-            f"{t['ok']} ok, {t['drift']} with drift, {t['failed']} failed.")
+    head = (f"**Drift report** ({report['mode']} mode, {report['generated_at']}): {t['accounts']} "
+            f"account{'' if t['accounts'] == 1 else 's'}, {t['ok']} ok, {t['drift']} with drift, {t['failed']} failed.")
     present = {i["item"] for account in report["accounts"].values() for i in account["items"]}
     columns = [k for k in ITEMS if k not in OPTIONAL_COLUMNS or k in present]
     lines = [head, "", "| account | status | " + " | ".join(ITEM_TITLES[k] for k in columns) + " |",
@@ -549,10 +557,10 @@ def render_markdown(report):
         name = host if not account.get("account_id") or account["account_id"] == host else f"{host} ({account['account_id']})"
         status = account["status"]
         cells = [_cell([i for i in account["items"] if i["item"] == kind]) for kind in columns]
-        lines.append(f"| {_md(name)} | {'**' + status + '**' if status in ('drift', 'failed', 'unreachable') else status} | "
-                     + " | ".join(_md(c) for c in cells) + " |")
+        shown = f"**{status}**" if status in ("drift", "failed", "unreachable") else status
+        lines.append(f"| {_md(name)} | {shown} | {' | '.join(_md(c) for c in cells)} |")
         if account.get("error"):
-            errors.append(f"- {_md(name)}: {_md(account['error'])}")
+            errors.append(f"- {_md(name)}: {_md(_without_account(account['error'], host, account.get('account_id')))}")
     if errors:
         lines += ["", "Failed accounts:", ""] + errors
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: account_alias
-version_added: 0.2.0
+version_added: 1.0.0
 short_description: Ensure the AWS account's alias (the name in its sign-in URL)
 description:
   - Ensures the account's IAM account alias is O(alias), or, with O(state=absent), that the account has none.

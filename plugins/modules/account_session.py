@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: account_session
 short_description: Temporary credentials for working in one AWS account (STS AssumeRole)
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Assumes an IAM role in an account with STS C(AssumeRole) and returns the session's temporary credentials in
     RV(sts_creds), in the shape M(amazon.aws.sts_assume_role) returns them, so that later tasks work in that account
@@ -20,7 +20,7 @@ description:
     certificate settings, with the session's keys instead of a profile), ready for C(module_defaults).
   - The result always holds credentials, so it is hidden from output and callbacks (as with C(no_log)) whatever the task
     says; register it and pass RV(connection) or RV(sts_creds) on, never print it.
-  - The role M(accountguard.aws.account_baseline) connects to every account with it.
+  - The role P(accountguard.aws.account_baseline#role) connects to every account with it.
 options:
   role_arn:
     description: The ARN of the role to assume, C(arn:aws:iam::<account id>:role/<path><name>).
@@ -47,7 +47,7 @@ options:
     type: str
   mfa_token:
     description:
-      - The current six-digit code of O(mfa_serial_number), for example from the M(accountguard.aws.totp) lookup.
+      - The current six-digit code of O(mfa_serial_number), for example from the P(accountguard.aws.totp#lookup) lookup.
     type: str
 extends_documentation_fragment:
   - accountguard.aws.attributes.read_only

@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: baseline
 short_description: The secure start of one AWS account in one task, or in check mode the proof that it stayed there
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Brings one account to the baseline, in the order of the manual procedure. Connect (STS C(AssumeRole) into
     O(assume_role_arn), with M(accountguard.aws.account_session)); read the root user (M(accountguard.aws.root_mfa_facts))
@@ -24,7 +24,7 @@ description:
     Ansible Vault before they are used, exactly as with those modules' tasks. Steps get the account's session; with
     C(--check) nothing is changed and every pending change is reported.
   - It is one task instead of one per step because every task costs Ansible a worker process and templating per account,
-    which for a nightly scan of a whole organization is most of the cost. The role M(accountguard.aws.account_baseline)
+    which for a nightly scan of a whole organization is most of the cost. The role P(accountguard.aws.account_baseline#role)
     runs it; use the single modules to build a procedure of your own.
   - Input that needs no AWS call to be found wrong (user names, paths, tags, policy ARNs, repeated users) stops the account
     before its first AWS call. A failing step stops the account; the other users of a failing user step are still done.
@@ -61,7 +61,6 @@ options:
     type: str
     choices: [any, hardware]
     default: any
-    version_added: 0.2.0
   root_credentials:
     description:
       - What to do with the root user's credentials (password, access keys, signing certificates, MFA devices).
@@ -78,21 +77,18 @@ options:
     type: str
     choices: [keep, remove]
     default: keep
-    version_added: 0.2.0
   root_access_role_arn:
     description:
       - With O(root_credentials=remove), a role to assume from the operator's connection for C(sts:AssumeRoot), for
         example in the account that is IAM's delegated administrator. Unset, the operator's connection calls AssumeRoot
         itself.
     type: str
-    version_added: 0.2.0
   password_policy:
     description:
       - The account password policy, as the options of M(accountguard.aws.iam_password_policy) (a dict of them), set
         before the users so the passwords this run generates meet it. Omitted or null, the account's policy is left
         alone and not reported.
     type: dict
-    version_added: 0.2.0
   allow_admin_without_mfa:
     description:
       - An admin user with O(admin_users[].mfa=false) is administrator access without MFA, a finding (drift that a run
@@ -102,7 +98,6 @@ options:
     type: str
     choices: [never, credentialless]
     default: never
-    version_added: 0.2.0
   admin_group:
     description: The admin group.
     type: str
@@ -208,14 +203,12 @@ options:
         C(https://<alias>.signin.aws.amazon.com/console). Not set, the account's alias is left alone and out of the
         drift report.
     type: str
-    version_added: 0.2.0
   budget:
     description:
       - The account's cost budget, as the options of M(accountguard.aws.budget) (C(name) defaults to
         V(accountguard-cost); C(account_id) is the account's), ensured last. Checked before the account's first AWS
         call. Not set, the account's budgets are left alone and out of the drift report.
     type: dict
-    version_added: 0.2.0
 extends_documentation_fragment:
   - accountguard.aws.attributes
   - amazon.aws.common.modules

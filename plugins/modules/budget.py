@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: budget
-version_added: 0.2.0
+version_added: 1.0.0
 short_description: Ensure an AWS Budgets cost budget with its notifications
 description:
   - Ensures the account has the AWS Budgets B(cost) budget O(name) with the limit O(limit_amount) O(currency) per

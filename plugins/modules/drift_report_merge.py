@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: drift_report_merge
-version_added: 0.1.0
+version_added: 1.0.0
 short_description: Merge the drift reports of several runs (slices) into one
 description:
   - Reads the JSON drift reports written by the P(accountguard.aws.drift_report#callback) callback, for example one

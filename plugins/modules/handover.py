@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: handover
-version_added: 0.2.0
+version_added: 1.0.0
 short_description: Write the one-time hand-over sheet of a user (sign-in URL, password, MFA QR code) from the vault
 description:
   - Writes what the AWS console shows only once when it creates a user, for the user's new owner, from the user's

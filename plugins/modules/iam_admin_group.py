@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: iam_admin_group
-version_added: 0.1.0
+version_added: 1.0.0
 short_description: Ensure the IAM group that grants admin rights, with its managed policies
 description:
   - Ensures an IAM group exists at the given path with the given managed policies attached (admin rights come

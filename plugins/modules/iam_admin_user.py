@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: iam_admin_user
-version_added: 0.1.0
+version_added: 1.0.0
 short_description: Ensure an IAM administrator user with console access, admin rights through a group
 description:
   - Ensures an IAM user exists with the given path, tags and optional permissions boundary, is a member of the given
@@ -118,7 +118,6 @@ options:
         have no credential at all.
     type: bool
     default: false
-    version_added: 0.2.0
   account_alias:
     description:
       - The account's alias (see M(accountguard.aws.account_alias)). The sign-in URL returned and stored in
@@ -126,7 +125,6 @@ options:
         A secrets file that holds the other form is brought to this one (its other values are left as they are).
       - Not checked against IAM (no call is made for it); the baseline passes the alias it has just ensured.
     type: str
-    version_added: 0.2.0
 extends_documentation_fragment:
   - accountguard.aws.attributes
   - accountguard.aws.attributes.secrets
@@ -213,7 +211,6 @@ user:
       description: The number of the user's active access keys (0 for a user this run would create).
       type: int
       returned: when O(report_access_keys=true)
-      version_added: 0.2.0
     login_profile:
       description: Login profile details, when there is one.
       type: dict

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: iam_password_policy
-version_added: 0.2.0
+version_added: 1.0.0
 short_description: Ensure the IAM account password policy
 description:
   - Ensures the account's IAM password policy (the rules for IAM users' console passwords) is exactly the one the

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: iam_root_access
-version_added: 0.2.0
+version_added: 1.0.0
 short_description: Enable or disable centralized root access for an AWS organization's member accounts
 description:
   - Ensures IAM's two organization features of centralized root access, read with C(ListOrganizationsFeatures).

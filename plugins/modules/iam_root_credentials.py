@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: iam_root_credentials
-version_added: 0.2.0
+version_added: 1.0.0
 short_description: Delete a member account's root user credentials centrally (sts:AssumeRoot)
 description:
   - Deletes the root user credentials of one member account of an AWS organization. These are its password, access

@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: iam_virtual_mfa
 short_description: Give an IAM user an enabled virtual MFA device, its seed kept in Ansible Vault
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Ensures an IAM user has an enabled MFA device. When the user has none, creates a virtual MFA device,
     has its TOTP seed stored, and enables it with two consecutive codes computed from the seed (the step the

@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: root_mfa_facts
 short_description: Facts about the AWS account root user's MFA and credentials
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads whether the account's root user has MFA (virtual or hardware), a password, access keys or
     signing certificates, and whether it meets CIS AWS Foundations Benchmark v7 controls 2.5 (MFA enabled

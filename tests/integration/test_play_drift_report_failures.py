@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from playbook_helpers import ROOT
 from playbook_helpers import baseline_vars
 from playbook_helpers import recaps
+from playbook_helpers import summary_lines
 from playbook_helpers import write_inventory
 
 BASELINE = ROOT / "playbooks" / "baseline.yml"
@@ -49,4 +50,18 @@ def test_a_failed_account_is_reported_with_its_error_and_the_others_with_their_c
 
     markdown = (reports / "drift-report.md").read_text()
     assert "2 accounts, 1 ok, 0 with drift, 1 failed." in markdown.splitlines()[0]
-    assert any(line.startswith("- no-root-mfa (230000000002): account no-root-mfa") for line in markdown.splitlines())
+    failed_line = next(line for line in markdown.splitlines() if line.startswith("- no-root-mfa (230000000002): "))
+    assert "root user has credentials but no MFA" in failed_line and failed_line.count("no-root-mfa") == 1, failed_line
+
+
+def test_one_account_is_counted_in_the_singular(playbook, aws, tmp_path, monkeypatch):
+    inventory = write_inventory(tmp_path, {"solo": "230000000003"})
+    reports = tmp_path / "reports"
+    monkeypatch.setenv("ANSIBLE_CALLBACKS_ENABLED", "accountguard.aws.drift_report")
+    monkeypatch.setenv("ACCOUNTGUARD_DRIFT_REPORT_DIR", str(reports))
+    extra = baseline_vars(playbook, [{"name": "alice"}])
+    proc = playbook.run(BASELINE, "--check", "--diff", inventory=inventory, extra_vars=extra, vault=False)
+    assert proc.returncode == 0, proc.stdout
+    assert "1 account: 0 ok, 1 with drift, 0 failed" in summary_lines(proc)
+    assert "1 account, 0 ok, 1 with drift, 0 failed." in (reports / "drift-report.md").read_text().splitlines()[0]
+    assert "Drift report: 1 account, 1 with drift, 0 failed (NOT clean): " in proc.stdout

@@ -301,7 +301,9 @@ def test_failed_host_with_a_rescued_summary(run):
     assert report["totals"]["failed"] == 1 and report["totals"]["ok"] == 1
     junit = ET.fromstring(run.text("xml").split("\n", 1)[1])
     assert junit.find("testsuite[@name='broken']/testcase[@name='account']/error").get("message") == f"broken: {error}"
-    assert f"- broken ({DEV}): {error}" in run.text("md").splitlines()
+    # the failed-accounts line names the account once, not again from the error's own "account broken (...)"
+    assert f"- broken ({DEV}): Admin group with its policies: IAM group 'Administrators': AccessDenied" in run.text("md").splitlines()
+    assert run.text("md").count("broken (") == 2  # its table row and its failed-accounts line
 
 
 def test_failed_host_counted_in_the_stats_takes_the_summary_error(run):
@@ -441,7 +443,7 @@ def test_files_written_with_the_given_name_and_formats(make_callback, tmp_path):
     report = run.end(["prod"])
     assert sorted(os.listdir(out)) == ["slice-2.json", "slice-2.md"]
     assert report["accounts"]["prod"]["status"] == "ok"
-    assert display.lines == [f"Drift report: 1 accounts, 0 with drift, 0 failed (clean): {out}/slice-2.json, {out}/slice-2.md"]
+    assert display.lines == [f"Drift report: 1 account, 0 with drift, 0 failed (clean): {out}/slice-2.json, {out}/slice-2.md"]
     assert display.warnings == []
 
 

@@ -627,6 +627,11 @@ def test_markdown_one_row_per_account():
     assert "- lost: unreachable: no route" in lines
 
 
+def test_markdown_counts_one_account_in_the_singular():
+    head = _drift.render_markdown(_drift.build_report([_drift.account_entry("solo", [item("user", "ok", "alice")])], "check"))
+    assert ": 1 account, 1 ok, 0 with drift, 0 failed." in head.splitlines()[0]
+
+
 def test_markdown_escapes_pipes_and_newlines():
     entry = _drift.account_entry("a|b", [item("user", "drift", "alice")], error="line one | two\nline three")
     text = _drift.render_markdown(_drift.build_report([entry], "check"))
