@@ -86,8 +86,8 @@ class ActionModule(ActionBase):
         shown = args.get("show_qr_for") == user and uri is not None
         if shown:
             # The screen only: Ansible's log (log_path) and the task result never get it.
-            display.display(f"QR code of the MFA device of {label} (scan it with the authenticator app; it is the device's seed):\n"
-                            + _handover.terminal(uri), screen_only=True)
+            heading = f"QR code of the MFA device of {label} (scan it with the authenticator app; it is the device's seed):"
+            display.display(f"{heading}\n{_handover.terminal(uri)}", screen_only=True)
         written = "would be written to" if check_mode else "written to"
         return {
             "changed": changed,

@@ -303,11 +303,11 @@ def root_items(facts, policy="warn", task=None, mfa_type="any", central=False):
     if not facts.get("mfa_applicable"):
         mfa = _item("root_mfa", "ok", message="root user has no credentials: MFA not applicable", repairable=False, task=task)
     elif facts.get("mfa_enabled") and mfa_type == "hardware" and facts.get("mfa_type") != "hardware":
+        repair = _CENTRAL if central else ("Needs the root user: sign in as root, add a hardware MFA device (a FIDO security key or "
+                                           "a hardware TOTP token), then remove the virtual one" + _OR_CENTRAL)
         mfa = _item(
             "root_mfa", "drift", None, {"mfa_type": facts.get("mfa_type")}, {"mfa_type": "hardware"},
-            "root MFA is virtual, and account_baseline_root_mfa_type is 'hardware' (CIS: hardware MFA for the root user). "
-            + (_CENTRAL if central else "Needs the root user: sign in as root, add a hardware MFA device (a FIDO security key or a "
-               "hardware TOTP token), then remove the virtual one" + _OR_CENTRAL),
+            f"root MFA is virtual, and account_baseline_root_mfa_type is 'hardware' (CIS: hardware MFA for the root user). {repair}",
             repairable=central, task=task,
         )
     elif facts.get("mfa_enabled"):
