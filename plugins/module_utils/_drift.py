@@ -279,12 +279,13 @@ def root_credentials_item(result, status, changed, task=None):
     if not changed:
         return _item("root_credentials", "ok", message="root user has no credentials", task=task)
     deleted = result.get("deleted") or {}
-    what = _describe_credentials(deleted)
+    what = describe_credentials(deleted)
     message = f"would delete centrally: {what}" if status == "drift" else f"deleted centrally: {what}"
     return _item("root_credentials", status, None, result.get("credentials"), result.get("remaining"), message, task=task)
 
 
-def _describe_credentials(creds):
+def describe_credentials(creds):
+    """'the password, 2 access keys, 1 MFA device' (or 'nothing') of a root credentials dict (iam_root_credentials)."""
     parts = ["the password"] if creds.get("password") else []
     for kind, one in (("access_keys", "access key"), ("signing_certificates", "signing certificate"), ("mfa_devices", "MFA device")):
         count = len(creds.get(kind) or [])

@@ -20,6 +20,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ._common import AccountGuardError
 from ._common import IAMErrorHandler
 from ._common import error_code
+from ._root import get_caller_account
 
 IAM_PRINCIPAL = "iam.amazonaws.com"
 
@@ -80,17 +81,12 @@ def describe_organization(client):
     return client.describe_organization(aws_retry=True)["Organization"]
 
 
-@IAMErrorHandler.common_error_handler("get the caller identity (sts:GetCallerIdentity)")
-def caller_account(client):
-    return client.get_caller_identity(aws_retry=True)["Account"]
-
-
 def management_organization(run):
     """The organization's id, when the connection is its management account (the only one that can enable trusted
     access); a clear error otherwise. Read only while trusted access is off, which ListOrganizationsFeatures reports
     before it says whether the caller may use it."""
     organization = describe_organization(run.client("organizations"))
-    caller = caller_account(run.client("sts"))
+    caller = get_caller_account(run.client("sts"))
     if caller != organization.get("MasterAccountId"):
         raise AccountGuardError(message=(
             f"Centralized root access needs trusted access for IAM (iam.amazonaws.com) in organization {organization.get('Id')}, "

@@ -21,11 +21,14 @@ from __future__ import annotations
 import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
-
 from ._common import AccountGuardError
 from ._common import IAMErrorHandler
 from ._common import error_code
+from ._drift import describe_credentials
+from ._root import get_caller_account
+from ._root_access import OrganizationsErrorHandler
+from ._root_access import describe_organization
+from ._session import STSErrorHandler
 
 TASK_POLICY = "arn:aws:iam::aws:policy/root-task/{}"
 AUDIT_POLICY = "IAMAuditRootUserCredentials"
@@ -48,14 +51,6 @@ class BadInput(AccountGuardError):
     """Input rejected before any AWS call."""
 
 
-class STSErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AccountGuardError
-
-
-class OrganizationsErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AccountGuardError
-
-
 def validate(params):
     problems = []
     account = params["account_id"]
@@ -71,22 +66,12 @@ def validate(params):
 
 # ---- calls with the connection's credentials (the management account or IAM's delegated administrator) -----
 
-@OrganizationsErrorHandler.common_error_handler("describe the organization (organizations:DescribeOrganization)")
-def describe_organization(client):
-    return client.describe_organization(aws_retry=True)["Organization"]
-
-
 @OrganizationsErrorHandler.common_error_handler("describe the account (organizations:DescribeAccount)")
 def describe_account(client, account_id):
     try:
         return client.describe_account(AccountId=account_id, aws_retry=True)["Account"]
     except is_boto3_error_code("AccountNotFoundException"):
         return None
-
-
-@STSErrorHandler.common_error_handler("get the caller identity (sts:GetCallerIdentity)")
-def caller_account(client):
-    return client.get_caller_identity(aws_retry=True)["Account"]
 
 
 @STSErrorHandler.common_error_handler("start a root session (sts:AssumeRoot)")
@@ -180,16 +165,6 @@ def present(creds):
     return any(creds[kind] for kind in KINDS)
 
 
-def describe(creds):
-    """'a password, 2 access keys, 1 MFA device' (or 'nothing')."""
-    parts = ["a password"] if creds["password"] else []
-    for kind, one in (("access_keys", "access key"), ("signing_certificates", "signing certificate"), ("mfa_devices", "MFA device")):
-        count = len(creds[kind])
-        if count:
-            parts.append(f"{count} {one}{'s' if count > 1 else ''}")
-    return ", ".join(parts) or "nothing"
-
-
 def delete(iam, deleted):
     """Delete what `deleted` lists: the password, access keys and certificates, then each MFA device (deactivated;
     a virtual one then deleted, as IAM deletes only unassigned devices)."""
@@ -227,7 +202,7 @@ def check_target(run, account_id):
                        "MFA). Nothing was changed.")
     # Only the management account can tell an account outside the organization for sure (a member's DescribeAccount is
     # denied; a delegated administrator's AssumeRoot answers for it).
-    if caller_account(run.client("sts")) == organization.get("MasterAccountId") and describe_account(org, account_id) is None:
+    if get_caller_account(run.client("sts")) == organization.get("MasterAccountId") and describe_account(org, account_id) is None:
         raise AccountGuardError(message=f"account {account_id} is not in organization {organization.get('Id')}: its root credentials "
                                 "cannot be managed centrally. Nothing was changed.")
     return organization
@@ -285,5 +260,5 @@ def ensure_present(run):
         deleted=deleted,
         remaining=left,
         diff={"before": have, "after": left,
-              "before_header": f"root user of {account_id}", "after_header": f"root user of {account_id}: {describe(deleted)} deleted"},
+              "before_header": f"root user of {account_id}", "after_header": f"root user of {account_id}: {describe_credentials(deleted)} deleted"},
     )
