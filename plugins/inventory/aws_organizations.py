@@ -461,7 +461,9 @@ class InventoryModule(AWSInventoryBase):
             )
         }
         for name in ("include_accounts", "exclude_accounts", "include_ous", "exclude_ous"):
-            options[name] = [str(entry) for entry in options[name] or []]
+            # An account id written as a YAML number has lost its leading zeros: account ids are 12 digits.
+            options[name] = [str(entry).zfill(12) if isinstance(entry, int) and not isinstance(entry, bool) and "accounts" in name
+                             else str(entry) for entry in options[name] or []]
         options["ou_group_prefix"] = options["ou_group_prefix"] or ""
         if not _PREFIX_RE.match(options["ou_group_prefix"]):
             self.fail_aws(f"aws_organizations: ou_group_prefix {options['ou_group_prefix']!r} may hold only letters, digits and _")
