@@ -99,3 +99,32 @@ options:
     choices: [json, junit, markdown]
     default: [json, junit, markdown]
 """
+
+    # How often the progress callbacks (accountguard.aws.progress and accountguard.aws.compact) say how far a run is.
+    PROGRESS = r"""
+options:
+  every:
+    description:
+      - A progress line after this many more accounts are done. V(0) means about every 5% of the run's accounts
+        (at least every account).
+    type: int
+    default: 0
+    env:
+      - name: ACCOUNTGUARD_PROGRESS_EVERY
+    ini:
+      - section: accountguard_progress
+        key: every
+  interval:
+    description:
+      - A progress line when this many seconds have passed since the last one, while accounts are left, so a CI log
+        that would otherwise be silent during long tasks shows the run is alive. V(0) turns the heartbeat off.
+      - It is checked whenever a task starts or ends on any account; a single task that runs longer than this prints
+        no line until it ends.
+    type: float
+    default: 30
+    env:
+      - name: ACCOUNTGUARD_PROGRESS_INTERVAL
+    ini:
+      - section: accountguard_progress
+        key: interval
+"""

@@ -4,8 +4,9 @@ Prints, one per line, `versions <minor> ...` (every minor version from meta/runt
 to the project's own core, which the rest of `make test` runs) and then `test <pytest node id> <why>`: for every
 AWS module of plugins/module_utils/_catalog.py, the four-step tests (functions named test_four_steps*) of its
 integration test file tests/integration/test_play_<module>.py; a module without one is named in a `note` line.
-Then the baseline run (BASELINE_TESTS), both ways: in the worker and as module processes (what a delegated task,
-become or accountguard_aws_module_process gets). The four steps run in the worker. A module added to the catalog
+Then the baseline runs (BASELINE_TESTS): the drift report's both ways, in the worker and as module processes
+(what a delegated task, become or accountguard_aws_module_process gets), and the progress callbacks' output. The
+four steps run in the worker. A module added to the catalog
 with its integration tests is covered without a change here.
 """
 
@@ -20,6 +21,9 @@ INTEGRATION = ROOT / "tests" / "integration"
 # One baseline apply and drift scan, with the drift_report callback, both ways (worker, module process).
 BASELINE_TESTS = (
     ("test_play_drift_report.py", "test_one_account_applied_then_scanned_clean", "baseline apply + drift scan with its report, both ways"),
+    # The progress callbacks read the play's hosts from the inventory and the results as each core hands them over.
+    ("test_play_progress.py", "test_compact_output_is_one_line_per_account_with_progress_and_agrees_with_the_report",
+     "the compact output and progress lines of a baseline run"),
 )
 
 

@@ -135,7 +135,7 @@ def test_one_failing_account_never_stops_the_others(playbook, aws, tmp_path):
         assert_account_at_baseline(aws, playbook, account)
     failed = [line for line in summary_lines(proc) if line.startswith("acct-2")]
     assert failed == [
-        "acct-2: FAILED: account acct-2 (210000000002): the root user has credentials but no MFA (root user has a password but no MFA). "
+        "acct-2 (210000000002): FAILED: the root user has credentials but no MFA (root user has a password but no MFA). "
         "root_mfa (account_baseline_root_mfa) is 'require', so nothing was changed in this account. Enabling root MFA needs the "
         "root user; until then set it to 'warn' for this account."
     ]
@@ -147,14 +147,14 @@ def test_bad_input_names_the_account_and_item_and_changes_nothing(playbook, aws,
     aws.control.clear_requests()
     proc = baseline(playbook, inventory, check=False, users=[{"name": "alice"}, {"name": "bad name!"}])
     assert proc.returncode == 2
-    assert ('acct-1: FAILED: account acct-1: admin_users (account_baseline_admin_users) has invalid IAM user names ("bad name!": '
+    assert ('acct-1 (210000000001): FAILED: admin_users (account_baseline_admin_users) has invalid IAM user names ("bad name!": '
             "1 to 64 letters, digits and + = , . @ _ -). Nothing was changed.") in summary_lines(proc)
     dup = baseline(playbook, inventory, check=False, users=[{"name": "alice"}, {"name": "alice"}])
-    assert ("acct-1: FAILED: account acct-1: admin_users (account_baseline_admin_users) names alice more than once. "
+    assert ("acct-1 (210000000001): FAILED: admin_users (account_baseline_admin_users) names alice more than once. "
             "Nothing was changed.") in summary_lines(dup)
     bad_policy = baseline(playbook, inventory, check=False, account_baseline_admin_group_policies=["arn:aws:iam::aws:policy/NoSuchPolicy"])
     line = [x for x in summary_lines(bad_policy) if x.startswith("acct-1")][0]
-    assert line.startswith("acct-1: FAILED: account acct-1 (210000000001): Admin group with its policies:")
+    assert line.startswith("acct-1 (210000000001): FAILED: Admin group with its policies:")
     assert "NoSuchPolicy" in line
     assert aws.control.mutating_requests() == []
 
@@ -169,7 +169,7 @@ def test_wrong_vault_password_stops_the_account_and_leaves_files_untouched(playb
     proc = baseline(playbook, inventory, check=False, users=USERS + [{"name": "carol"}])
     assert proc.returncode == 2
     line = [x for x in summary_lines(proc) if x.startswith("acct-1")][0]
-    assert line.startswith("acct-1: FAILED: account acct-1 (210000000001): Admin users")
+    assert line.startswith("acct-1 (210000000001): FAILED: Admin users")
     assert "alice: The secrets file" in line and "cannot be decrypted with the vault secret(s) given" in line
     assert "carol: The secrets folder" in line and "holds alice.yml, which the vault secret(s) given cannot decrypt" in line
     assert secrets_file(playbook, ACCOUNTS["acct-1"], "alice").read_bytes() == before
@@ -183,7 +183,7 @@ def test_without_a_vault_secret_nothing_that_yields_a_secret_is_created(playbook
     proc = baseline(playbook, inventory, check=False, vault=False, users=[{"name": "alice"}])
     assert proc.returncode == 2
     line = [x for x in summary_lines(proc) if x.startswith("acct-1")][0]
-    assert line.startswith("acct-1: FAILED: account acct-1 (210000000001): Admin users")
+    assert line.startswith("acct-1 (210000000001): FAILED: Admin users")
     assert "alice: No vault secret is configured, so the secrets of user alice in account 210000000001 could not be stored" in line
     assert aws.control.mutating_requests() == []  # not even the admin group: the account stops before its first write
     assert not playbook.secrets_dir.exists()
