@@ -16,10 +16,10 @@ description:
     and account (thousands of lines for hundreds of accounts), this prints one line when the run starts, one line
     per account as it is done, a progress line every O(every) accounts and every O(interval) seconds, and a closing
     line with the totals, the failed accounts and where the secrets stored by the run are.'
-  - 'An account line: C(prod-web (111111111111): drift; users to create: alice; drift: MFA device of alice), or
-    C(dev (222222222222): FAILED: Admin users: alice: ...) with the step and the item that failed.'
-  - 'A progress line: C(accountguard: 120/500 accounts done (110 ok, 7 with drift, 3 failed), 380 left, 2m10s elapsed,
-    about 6m20s to go). Which hosts are accounts, and when one is done, is as for the callback
+  - 'An account line: "prod-web (111111111111): drift: MFA device of alice; users to create: alice", or
+    "dev (222222222222): FAILED: Admin users: alice: ..." with the step and the item that failed.'
+  - 'A progress line: "accountguard: 120/500 accounts done (110 ok, 7 with drift, 3 failed), 380 left, 2m10s elapsed,
+    about 6m20s to go". Which hosts are accounts, and when one is done, is as for the callback
     C(accountguard.aws.progress) (whose lines this callback prints itself; it stays silent when both are enabled).'
   - Task results and diffs are not printed (run with the callback C(accountguard.aws.drift_report) for the items and
     their before/after); a failure of a task on a host that is not an account is printed as one line. Warnings
@@ -42,10 +42,10 @@ options:
 extends_documentation_fragment:
   - accountguard.aws.attributes.progress
 seealso:
-  - 'plugin: accountguard.aws.progress
-    plugin_type: callback'
-  - 'plugin: accountguard.aws.drift_report
-    plugin_type: callback'
+  - plugin: accountguard.aws.progress
+    plugin_type: callback
+  - plugin: accountguard.aws.drift_report
+    plugin_type: callback
 """
 
 EXAMPLES = r"""

@@ -12,9 +12,9 @@ short_description: Says, as an organization-wide run goes, how many accounts are
 version_added: 1.0.0
 description:
   - 'Beside any stdout callback (the default one, or AWX''s), prints a line such as
-    C(accountguard: 120/500 accounts done (110 ok, 7 with drift, 3 failed), 380 left, 2m10s elapsed, about 6m20s to go)
+    "accountguard: 120/500 accounts done (110 ok, 7 with drift, 3 failed), 380 left, 2m10s elapsed, about 6m20s to go"
     every O(every) accounts and every O(interval) seconds, one line when the run starts
-    (C(accountguard: 500 accounts to do (check mode))) and one when it ends (C(... done (...) in 9m12s)).'
+    ("accountguard: 500 accounts to do (check mode)") and one when it ends ("... done (...) in 9m12s").'
   - 'An account is a host of a play that does not target the controller alone (a closing C(hosts: localhost) play
     is not counted). It is done when the result of its C(accountguard.aws.baseline) task arrives (the one task per
     account of the role C(accountguard.aws.account_baseline) and of the playbook C(accountguard.aws.baseline)), or
@@ -43,10 +43,10 @@ options:
 extends_documentation_fragment:
   - accountguard.aws.attributes.progress
 seealso:
-  - 'plugin: accountguard.aws.compact
-    plugin_type: callback'
-  - 'plugin: accountguard.aws.drift_report
-    plugin_type: callback'
+  - plugin: accountguard.aws.compact
+    plugin_type: callback
+  - plugin: accountguard.aws.drift_report
+    plugin_type: callback
 """
 
 EXAMPLES = r"""

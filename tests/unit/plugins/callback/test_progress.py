@@ -218,7 +218,7 @@ def summary(host, account, status, **more):
 
 
 def texts(display):
-    return [line for line, _ in display.lines]
+    return [entry[0] for entry in display.lines]
 
 
 def test_the_aggregate_callback_counts_baseline_results_and_ignores_other_tasks(make):
