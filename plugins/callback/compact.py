@@ -73,12 +73,7 @@ class CallbackModule(_progress.ProgressEvents, CallbackBase):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._progress_init()
         _progress.STDOUT_SAYS_PROGRESS = True
-
-    def _progress_options(self):
-        return {"every": self.get_option("every"), "interval": self.get_option("interval"),
-                "per_account": self.get_option("per_account")}
 
     def _progress_say(self, text, color):
         self._display.display(text, color=color)

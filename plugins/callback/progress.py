@@ -73,14 +73,6 @@ class CallbackModule(_progress.ProgressEvents, CallbackBase):
     CALLBACK_NAME = "accountguard.aws.progress"
     CALLBACK_NEEDS_ENABLED = True
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._progress_init()
-
-    def _progress_options(self):
-        return {"every": self.get_option("every"), "interval": self.get_option("interval"),
-                "per_account": self.get_option("per_account")}
-
     def _progress_say(self, text, color):
         if not _progress.STDOUT_SAYS_PROGRESS:
             self._display.display(text, color=color)

@@ -191,12 +191,16 @@ class Progress:
 
 
 class ProgressEvents:
-    """The callback events both callbacks count accounts from. The class using it sets self._progress_options
-    (every, interval, per_account) in set_options and prints with _progress_say(text, color)."""
+    """The callback events both callbacks count accounts from (listed before CallbackBase in the callback's bases).
+    The callback has the options every, interval and per_account, and prints with _progress_say(text, color)."""
 
-    def _progress_init(self):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self._progress = None
         self._progress_started = False
+
+    def _progress_options(self):
+        return {name: self.get_option(name) for name in ("every", "interval", "per_account")}
 
     def _progress_state(self):
         if self._progress is None:

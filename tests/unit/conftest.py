@@ -47,3 +47,31 @@ def fake_time(fake_clock):
     from ansible_collections.accountguard.aws.plugins.module_utils import _root
 
     return fake_clock(_root)
+
+
+class CollectionFragments:
+    """The collection's doc fragments, found by name as Ansible's fragment loader would."""
+
+    def get(self, name):
+        from ansible_collections.accountguard.aws.plugins.doc_fragments import attributes
+
+        if name != "accountguard.aws.attributes":
+            return None
+        attributes.ModuleDocFragment.ansible_name = name
+        return attributes.ModuleDocFragment
+
+
+@pytest.fixture
+def define_plugin_options():
+    """define(plugin_type, name, module): make a plugin's options known to Ansible's configuration as the plugin
+    loader does, from its documentation with the collection's doc fragments (once per process)."""
+    import yaml
+    from ansible import constants as C
+    from ansible.utils.plugin_docs import add_fragments
+
+    def define(plugin_type, name, module):
+        if not C.config.has_configuration_definition(plugin_type, name):
+            doc = yaml.safe_load(module.DOCUMENTATION)
+            add_fragments(doc, module.__file__, CollectionFragments())
+            C.config.initialize_plugin_configuration_definitions(plugin_type, name, doc["options"])
+    return define

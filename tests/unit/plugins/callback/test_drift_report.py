@@ -8,11 +8,7 @@ import os
 import xml.etree.ElementTree as ET
 
 import pytest
-import yaml
 
-from ansible.utils.plugin_docs import add_fragments
-
-from ansible import constants as C
 from ansible import context
 from ansible._internal._task import UnifiedTaskResult
 from ansible.executor.task_result import CallbackTaskResult
@@ -142,26 +138,10 @@ def summary_fact(host, account, status, error=None, policy="warn"):
 
 # ---- the callback --------------------------------------------------------------------------------
 
-class CollectionFragments:
-    """The collection's doc fragments, found by name as Ansible's fragment loader would."""
-
-    def get(self, name):
-        from ansible_collections.accountguard.aws.plugins.doc_fragments import attributes
-
-        if name != "accountguard.aws.attributes":
-            return None
-        attributes.ModuleDocFragment.ansible_name = name
-        return attributes.ModuleDocFragment
-
-
 @pytest.fixture
-def make_callback(tmp_path, monkeypatch):
+def make_callback(tmp_path, monkeypatch, define_plugin_options):
     monkeypatch.setattr(context, "CLIARGS", ImmutableDict(check=False, diff=True))  # the drift scan's --diff
-    if not C.config.has_configuration_definition("callback", NAME):
-        # The options as Ansible reads them: the plugin's documentation with the collection's doc fragments.
-        doc = yaml.safe_load(drift_report.DOCUMENTATION)
-        add_fragments(doc, drift_report.__file__, CollectionFragments())
-        C.config.initialize_plugin_configuration_definitions("callback", NAME, doc["options"])
+    define_plugin_options("callback", NAME, drift_report)
 
     def make(**options):
         display = Display()

@@ -2,12 +2,10 @@
 stdout callback): which hosts are accounts, when one is done, when a line is due, and what the lines say."""
 
 import pytest
-import yaml
 
 from ansible import constants as C
 from ansible import context
 from ansible.module_utils.common.collections import ImmutableDict
-from ansible.utils.plugin_docs import add_fragments
 
 from ansible_collections.accountguard.aws.plugins.callback import compact
 from ansible_collections.accountguard.aws.plugins.callback import progress as progress_callback
@@ -180,28 +178,15 @@ class Display:
         self.lines.append(("[WARNING]: " + msg, None))
 
 
-class CollectionFragments:
-    def get(self, name):
-        from ansible_collections.accountguard.aws.plugins.doc_fragments import attributes
-
-        if name != "accountguard.aws.attributes":
-            return None
-        attributes.ModuleDocFragment.ansible_name = name
-        return attributes.ModuleDocFragment
-
-
 @pytest.fixture
-def make(monkeypatch):
+def make(monkeypatch, define_plugin_options):
     monkeypatch.setattr(context, "CLIARGS", ImmutableDict(check=True, diff=True))
     monkeypatch.setattr(_progress, "STDOUT_SAYS_PROGRESS", False)
     clock = {"now": 1000.0}
     monkeypatch.setattr(_progress.time, "monotonic", lambda: clock["now"])
 
     def build(module, name, **options):
-        if not C.config.has_configuration_definition("callback", name):
-            doc = yaml.safe_load(module.DOCUMENTATION)
-            add_fragments(doc, module.__file__, CollectionFragments())
-            C.config.initialize_plugin_configuration_definitions("callback", name, doc["options"])
+        define_plugin_options("callback", name, module)
         display = Display()
         callback = module.CallbackModule(display=display)
         callback._load_name = name
