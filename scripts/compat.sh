@@ -77,10 +77,13 @@ for v in "${versions[@]}"; do
   [[ -d .cache/compat/$v/collections ]] && collections=$PWD/.cache/compat/$v/collections
   echo "compat $v: $("$bin/ansible" --version | sed -n 1p), amazon.aws $(ANSIBLE_COLLECTIONS_PATH=$collections "$bin/ansible-galaxy" collection list amazon.aws 2>/dev/null | awk '$1 == "amazon.aws" {print $2}') from $collections"
   echo "compat $v: unit tests with this core's string types: ${UNIT_TESTS[*]}"
-  "$bin/python" -m pytest -p no:cacheprovider -q "${UNIT_TESTS[@]}" || failed+=("$v (unit)")
+  # That venv has no pytest-ansible (it does not support 2.17): no addopts of pytest.ini, the collections root on sys.path.
+  PYTHONPATH=$collections${PYTHONPATH:+:$PYTHONPATH} "$bin/python" -m pytest -p no:cacheprovider -o addopts= -q "${UNIT_TESTS[@]}" \
+    || failed+=("$v (unit)")
   echo "compat $v: the integration tests above, with $bin/ansible-playbook"
-  ACCOUNTGUARD_TEST_ANSIBLE_BIN=$bin ACCOUNTGUARD_TEST_COLLECTIONS_PATH=$collections python -m pytest -p localaws.pytest_plugin -p no:cacheprovider -q "${tests[@]}" \
-    || failed+=("$v (integration)")
+  # The project's pytest runs them (pytest-xdist: a worker per core, each with a local AWS process of its own).
+  ACCOUNTGUARD_TEST_ANSIBLE_BIN=$bin ACCOUNTGUARD_TEST_COLLECTIONS_PATH=$collections python -m pytest -p localaws.pytest_plugin -p no:cacheprovider \
+    -q -n "${TEST_WORKERS:-auto}" --dist loadgroup "${tests[@]}" || failed+=("$v (integration)")
   echo "compat $v: done in $((SECONDS - start)) s"
 done
 if (( ${#failed[@]} )); then

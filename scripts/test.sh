@@ -83,7 +83,8 @@ if (( ${#suites[@]} )) || [[ $what == compat ]]; then
   [[ $what == all || $what == compat ]] && compat_stage
   if (( ${#suites[@]} )); then
     stage "pytest ${suites[*]}"
-    python -m pytest -p localaws.pytest_plugin -p no:cacheprovider -q "${suites[@]}" || failed+=(pytest)
+    # pytest-xdist: one worker per core (TEST_WORKERS overrides), each with a local AWS process of its own.
+    python -m pytest -p localaws.pytest_plugin -p no:cacheprovider -q -n "${TEST_WORKERS:-auto}" --dist loadgroup "${suites[@]}" || failed+=(pytest)
   fi
 fi
 if (( ${#failed[@]} )); then

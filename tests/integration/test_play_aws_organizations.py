@@ -20,6 +20,9 @@ PLUGIN = "accountguard.aws.aws_organizations"
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET_KEY = "local-aws-accepts-any-secret"
 READS = {"DescribeOrganization", "ListRoots", "ListOrganizationalUnitsForParent", "ListAccountsForParent"}
+# The organization is built once for the module, on the local AWS of one pytest-xdist worker, and no other test
+# may reset that server in between: all of the module's tests go to one worker, one after another.
+pytestmark = pytest.mark.xdist_group("aws_organizations")
 
 
 @pytest.fixture(scope="module")

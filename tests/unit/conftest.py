@@ -1,15 +1,26 @@
-"""Unit tests import the collection as ansible_collections.accountguard.aws (and amazon.aws) from the
-project's collections root, where the collection is symlinked; no pytest-ansible needed."""
+"""Unit tests import the collection as ansible_collections.accountguard.aws (and amazon.aws) through Ansible's
+collection finder, which pytest-ansible installs (pytest.ini: --ansible-unit-inject-only) for the collections root
+that ANSIBLE_COLLECTIONS_PATH names: scripts/env.sh sets it to .cache/collections, where the collection is symlinked."""
 
-import sys
-from pathlib import Path
+import importlib.util
+import os
 
 import pytest
 
-COLLECTIONS_ROOT = Path(__file__).resolve().parents[2] / ".cache" / "collections"
 
-if str(COLLECTIONS_ROOT) not in sys.path:
-    sys.path.insert(0, str(COLLECTIONS_ROOT))
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """A clear error, not hundreds of import errors, when the collection cannot be found (after pytest-ansible's
+    injection)."""
+    try:
+        found = importlib.util.find_spec("ansible_collections.accountguard.aws") is not None
+    except ImportError:
+        found = False
+    if not found:
+        raise pytest.UsageError(
+            "the unit tests cannot import ansible_collections.accountguard.aws: run them with `make unit`, or after"
+            " `source scripts/env.sh` (ANSIBLE_COLLECTIONS_PATH must name .cache/collections, and pytest-ansible must"
+            f" inject it: pytest.ini); ANSIBLE_COLLECTIONS_PATH is {os.environ.get('ANSIBLE_COLLECTIONS_PATH')!r}")
 
 
 class FakeTime:

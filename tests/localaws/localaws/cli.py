@@ -106,43 +106,52 @@ def serve(args):
     return 0
 
 
-def start(args):
-    """Start ``serve`` in the background and print its URL once it answers."""
-    files = StateDir(args.state_dir)
+class StartError(Exception):
+    """The background server did not start; the message says why (with the end of its log)."""
+
+
+def start_background(state_dir, port=0, report_delay=1.0, timeout=30.0):
+    """Start ``serve`` in a process of its own (or find the one already serving state_dir); return its URL."""
+    files = StateDir(state_dir)
     files.path.mkdir(parents=True, exist_ok=True)
     pid = _read(files.pid)
     if pid and pid.isdigit() and _is_ours(int(pid)):
         url = _read(files.url)
         if url and _healthy(url):
-            print(url)
-            return 0
-        print(f"localaws: a server (pid {pid}) is running for {files.path} but does not answer; run stop first", file=sys.stderr)
-        return 1
+            return url
+        raise StartError(f"a server (pid {pid}) is running for {files.path} but does not answer; run stop first")
     files.url.unlink(missing_ok=True)
     files.pid.unlink(missing_ok=True)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_PARENT, env.get("PYTHONPATH")) if p)
     command = [
         sys.executable, "-m", "localaws", "serve", "--state-dir", str(files.path),
-        "--port", str(args.port), "--report-delay", str(args.report_delay),
+        "--port", str(port), "--report-delay", str(report_delay),
     ]
     with open(files.log, "ab") as log:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    deadline = time.monotonic() + args.timeout
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            print(f"localaws: server exited with code {process.returncode}; see {files.log}:\n{_tail(files.log)}", file=sys.stderr)
-            return 1
+            raise StartError(f"server exited with code {process.returncode}; see {files.log}:\n{_tail(files.log)}")
         url = _read(files.url)
         if url and _healthy(url):
             _write_atomic(files.pid, f"{process.pid}\n")
-            print(url)
-            return 0
+            return url
         time.sleep(0.1)
     process.kill()
     process.wait()
-    print(f"localaws: server did not answer within {args.timeout:.0f} s; see {files.log}:\n{_tail(files.log)}", file=sys.stderr)
-    return 1
+    raise StartError(f"server did not answer within {timeout:.0f} s; see {files.log}:\n{_tail(files.log)}")
+
+
+def start(args):
+    """Start ``serve`` in the background and print its URL once it answers."""
+    try:
+        print(start_background(args.state_dir, port=args.port, report_delay=args.report_delay, timeout=args.timeout))
+    except StartError as error:
+        print(f"localaws: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _tail(path, lines=20):
@@ -152,13 +161,14 @@ def _tail(path, lines=20):
         return "(no log)"
 
 
-def stop(args):
-    """Stop the background server (SIGTERM, then SIGKILL) and remove its pid and url files."""
-    files = StateDir(args.state_dir)
+def stop_background(state_dir, timeout=30.0):
+    """Stop the background server of state_dir (SIGTERM, then SIGKILL) and remove its pid and url files; False if
+    it would not stop."""
+    files = StateDir(state_dir)
     pid = _read(files.pid)
     if pid and pid.isdigit() and _is_ours(int(pid)):
         pid = int(pid)
-        for signum, wait in ((signal.SIGTERM, args.timeout), (signal.SIGKILL, 5.0)):
+        for signum, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
             try:
                 os.kill(pid, signum)
             except ProcessLookupError:
@@ -169,10 +179,17 @@ def stop(args):
             if not _alive(pid):
                 break
         if _alive(pid):
-            print(f"localaws: pid {pid} did not stop", file=sys.stderr)
-            return 1
+            return False
     files.pid.unlink(missing_ok=True)
     files.url.unlink(missing_ok=True)
+    return True
+
+
+def stop(args):
+    """Stop the background server (SIGTERM, then SIGKILL) and remove its pid and url files."""
+    if not stop_background(args.state_dir, timeout=args.timeout):
+        print(f"localaws: pid {_read(StateDir(args.state_dir).pid)} did not stop", file=sys.stderr)
+        return 1
     return 0
 
 

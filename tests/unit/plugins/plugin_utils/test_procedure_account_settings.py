@@ -2,11 +2,11 @@
 users' sign-in URL, a taken alias stops the account before anything else) and the cost budget (last, with the
 account's id, checked before any AWS call), and both left out when not asked for."""
 
-from test_procedure import ACCOUNT
-from test_procedure import answers
-from test_procedure import finish
-from test_procedure import modules
-from test_procedure import procedure
+from ansible_collections.accountguard.aws.tests.unit.plugins.plugin_utils.test_procedure import ACCOUNT
+from ansible_collections.accountguard.aws.tests.unit.plugins.plugin_utils.test_procedure import answers
+from ansible_collections.accountguard.aws.tests.unit.plugins.plugin_utils.test_procedure import finish
+from ansible_collections.accountguard.aws.tests.unit.plugins.plugin_utils.test_procedure import modules
+from ansible_collections.accountguard.aws.tests.unit.plugins.plugin_utils.test_procedure import procedure
 
 BUDGET = {"limit_amount": "100", "notifications": [{"type": "ACTUAL", "threshold": 80}], "email_addresses": ["finops@example.com"]}
 

@@ -24,8 +24,8 @@ from ansible_collections.accountguard.aws.plugins.module_utils._sealed import se
 from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFile
 from ansible_collections.accountguard.aws.plugins.plugin_utils._secrets_file import SecretsFileError
 
-from test_secret_action import FakeModule
-from test_secret_action import make_action
+from ansible_collections.accountguard.aws.tests.unit.plugins.plugin_utils.test_secret_action import FakeModule
+from ansible_collections.accountguard.aws.tests.unit.plugins.plugin_utils.test_secret_action import make_action
 
 VAULT = [("default", VaultSecret(b"right-password"))]
 SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
