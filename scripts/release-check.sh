@@ -35,19 +35,13 @@ fail() { echo "release-check: FAILED: $*"; problems=$((problems + 1)); }
 mkdir -p "$WORK/src"
 git ls-files -co --exclude-standard -z | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C "$WORK/src"
 version=$(python -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' galaxy.yml)
-if python -c 'import sys; sys.exit(tuple(map(int, sys.argv[1].split("-")[0].split("."))) >= (1, 0, 0))' "$version"; then
-  # Automation Hub refuses versions below 1.0.0 (require_v1_or_greater); 1.0.0 is the planned first release.
-  echo "release-check: galaxy.yml says $version; Automation Hub needs >= 1.0.0, so these checks run on a copy built as 1.0.0"
-  sed -i 's/^version: .*/version: 1.0.0/' "$WORK/src/galaxy.yml"
-  version=1.0.0
-fi
 (cd "$WORK/src" && ansible-galaxy collection build --output-path "$OUT" >"$OUT/build.log" 2>&1) \
   || { cat "$OUT/build.log"; echo "release-check: FAILED: ansible-galaxy collection build"; exit 1; }
 TARBALL=$OUT/accountguard-aws-$version.tar.gz
 
 # What the tarball holds: what a user needs, none of the development set-up, no file a secret scanner flags.
 tar -tzf "$TARBALL" | sed 's|/$||' | sort >"$OUT/files.txt"
-for required in COPYING README.md meta/runtime.yml meta/execution-environment.yml requirements.txt changelogs/changelog.yaml; do
+for required in COPYING README.md CHANGELOG.rst meta/runtime.yml meta/execution-environment.yml requirements.txt changelogs/changelog.yaml; do
   grep -qx "$required" "$OUT/files.txt" || fail "the tarball lacks $required"
 done
 shipped=$(grep -E '^(Makefile|scripts|demo|extensions|\.ci|\.ansible-lint|.gitignore|test-requirements\.txt|pytest\.ini|tests/benchmark)(/|$)|(^|/)[^/]*(vault[-_.]?pass|\.pem$|id_rsa)' "$OUT/files.txt" || true)
@@ -80,6 +74,21 @@ if antsibull-changelog lint >"$OUT/antsibull-changelog.log" 2>&1 && [[ ! -s $OUT
   echo "antsibull-changelog lint: clean"
 else
   cat "$OUT/antsibull-changelog.log"; fail "antsibull-changelog lint"
+fi
+# The version being shipped is a release of the changelog (antsibull-changelog release), and CHANGELOG.rst has it.
+if python - "$version" changelogs/changelog.yaml CHANGELOG.rst <<'PY'
+import sys, yaml
+version, changes, rst = sys.argv[1:]
+releases = (yaml.safe_load(open(changes, encoding="utf-8")) or {}).get("releases") or {}
+if version not in releases:
+    sys.exit(f"release-check: galaxy.yml says {version}, which {changes} has no release for (run antsibull-changelog release)")
+if f"v{version}\n" not in open(rst, encoding="utf-8").read():
+    sys.exit(f"release-check: {rst} has no section v{version} (run antsibull-changelog generate)")
+PY
+then
+  echo "changelog: release $version in changelogs/changelog.yaml and CHANGELOG.rst"
+else
+  fail "changelog release $version"
 fi
 
 # The example execution environment: ansible-builder create writes its build context, with the tarball in it,
