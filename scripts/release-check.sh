@@ -61,8 +61,9 @@ else
   fail "galaxy-importer (log: .cache/release-check/galaxy-importer.log)"
 fi
 
-# antsibull-docs on the collection installed from the tarball, next to amazon.aws.
-ansible-galaxy collection install --offline --no-deps -p "$WORK/deps" "$TARBALL" >"$OUT/install.log" 2>&1 \
+# antsibull-docs on the collection installed from the tarball, next to amazon.aws (--force: the collections root of
+# the checkout, on ANSIBLE_COLLECTIONS_PATH, has the same version, and ansible-galaxy would install nothing).
+ansible-galaxy collection install --offline --no-deps --force -p "$WORK/deps" "$TARBALL" >"$OUT/install.log" 2>&1 \
   || { cat "$OUT/install.log"; fail "ansible-galaxy collection install of the tarball"; }
 if ANSIBLE_COLLECTIONS_PATH=$WORK/deps antsibull-docs lint-collection-docs --plugin-docs \
     "$WORK/deps/ansible_collections/accountguard/aws" >"$OUT/antsibull-docs.log" 2>&1; then
