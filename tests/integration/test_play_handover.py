@@ -33,9 +33,15 @@ def handover(playbook, *args, check=True, **extra):
 
 
 def decode_qr(png_bytes):
+    """The text of the PNG's QR code, by OpenCV's decoders. The classic QRCodeDetector finds no code in some valid
+    ones: with segno's PNGs of random otpauth URIs it failed on 90 of 2,000 (the Aruco-based detector on none), so a
+    test with a random seed failed about once in 22 runs. The Aruco one first, the classic one if it finds nothing."""
     image = cv2.imdecode(numpy.frombuffer(png_bytes, dtype=numpy.uint8), cv2.IMREAD_GRAYSCALE)
-    text, _points, _code = cv2.QRCodeDetector().detectAndDecode(image)
-    return text
+    for detector in (cv2.QRCodeDetectorAruco(), cv2.QRCodeDetector()):
+        text, _points, _code = detector.detectAndDecode(image)
+        if text:
+            return text
+    return ""
 
 
 def secret_values(values):
