@@ -81,9 +81,9 @@ for v in "${versions[@]}"; do
   PYTHONPATH=$collections${PYTHONPATH:+:$PYTHONPATH} "$bin/python" -m pytest -p no:cacheprovider -o addopts= -q "${UNIT_TESTS[@]}" \
     || failed+=("$v (unit)")
   echo "compat $v: the integration tests above, with $bin/ansible-playbook"
-  # The project's pytest runs them (pytest-xdist: a worker per core, each with a local AWS process of its own).
+  # The project's pytest runs them, on every core (PYTEST_WORKERS, scripts/env.sh).
   ACCOUNTGUARD_TEST_ANSIBLE_BIN=$bin ACCOUNTGUARD_TEST_COLLECTIONS_PATH=$collections python -m pytest -p localaws.pytest_plugin -p no:cacheprovider \
-    -q -n "${TEST_WORKERS:-auto}" --dist loadgroup "${tests[@]}" || failed+=("$v (integration)")
+    -q "${PYTEST_WORKERS[@]}" "${tests[@]}" || failed+=("$v (integration)")
   echo "compat $v: done in $((SECONDS - start)) s"
 done
 if (( ${#failed[@]} )); then

@@ -44,7 +44,7 @@ tar -tzf "$TARBALL" | sed 's|/$||' | sort >"$OUT/files.txt"
 for required in COPYING README.md CHANGELOG.rst meta/runtime.yml meta/execution-environment.yml requirements.txt changelogs/changelog.yaml; do
   grep -qx "$required" "$OUT/files.txt" || fail "the tarball lacks $required"
 done
-shipped=$(grep -E '^(Makefile|scripts|demo|extensions|\.ci|\.ansible-lint|.gitignore|test-requirements\.txt|pytest\.ini|tests/benchmark)(/|$)|(^|/)[^/]*(vault[-_.]?pass|\.pem$|id_rsa)' "$OUT/files.txt" || true)
+shipped=$(grep -E '^(Makefile|scripts|demo|extensions|\.ci|\.ansible-lint|\.gitignore|test-requirements\.txt|pytest\.ini|tests/benchmark)(/|$)|(^|/)[^/]*(vault[-_.]?pass|\.pem$|id_rsa)' "$OUT/files.txt" || true)
 [[ -z $shipped ]] || fail "the tarball ships development or secret-looking files: $(echo "$shipped" | tr '\n' ' ')"
 
 # galaxy-importer, with the declared dependency (amazon.aws) where ansible-doc finds it (its doc fragments).

@@ -83,8 +83,7 @@ if (( ${#suites[@]} )) || [[ $what == compat ]]; then
   [[ $what == all || $what == compat ]] && compat_stage
   if (( ${#suites[@]} )); then
     stage "pytest ${suites[*]}"
-    # pytest-xdist: one worker per core (TEST_WORKERS overrides), each with a local AWS process of its own.
-    python -m pytest -p localaws.pytest_plugin -p no:cacheprovider -q -n "${TEST_WORKERS:-auto}" --dist loadgroup "${suites[@]}" || failed+=(pytest)
+    python -m pytest -p localaws.pytest_plugin -p no:cacheprovider -q "${PYTEST_WORKERS[@]}" "${suites[@]}" || failed+=(pytest)
   fi
 fi
 if (( ${#failed[@]} )); then
